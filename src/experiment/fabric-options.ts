@@ -1,0 +1,32 @@
+import type { FabricOptions } from '../fabric/build-fabric.js';
+import { ns } from '../sim/time.js';
+import type { FabricConfig } from './fabric-schema.js';
+
+/** Maps the validated `fabric` block (file units) to the fabric's run-time options (bytes, ps). */
+export function fabricOptions(f: FabricConfig, maxFrameBytes: number): FabricOptions {
+  return {
+    bufferBytes: f.buffer_bytes,
+    buffer: f.buffer.policy === 'dynamic' ? { policy: 'dynamic', alpha: f.buffer.alpha } : { policy: 'static', queueBytes: f.buffer.queue_bytes },
+    scheduler:
+      f.scheduler.kind === 'dwrr'
+        ? { kind: 'dwrr', weights: f.scheduler.weights, quantumBytes: f.scheduler.quantum_bytes }
+        : { kind: 'strict' },
+    pfc: {
+      enabled: f.pfc.enabled,
+      priorities: f.pfc.priorities,
+      xoffBytes: f.pfc.xoff_bytes,
+      xonBytes: f.pfc.xon_bytes,
+      headroomBytes: f.pfc.headroom_bytes,
+      quanta: f.pfc.quanta,
+    },
+    ecn:
+      f.ecn.kind === 'threshold'
+        ? { kind: 'threshold', kBytes: f.ecn.k_bytes }
+        : f.ecn.kind === 'red'
+          ? { kind: 'red', kminBytes: f.ecn.kmin_bytes, kmaxBytes: f.ecn.kmax_bytes, pmax: f.ecn.pmax }
+          : { kind: 'none' },
+    ecmp: f.routing.ecmp,
+    maxFrameBytes,
+    switchLatencyPs: ns(f.switch_latency_ns),
+  };
+}

@@ -1,0 +1,162 @@
+import { z } from 'zod';
+
+/**
+ * The `fabric` block of an experiment file: MTU, switch buffers, scheduling, PFC, ECN marking,
+ * routing and per-hop latency. Every object is strict and every field has a default, so
+ * `fabric: {}` (or no `fabric` at all) is a lossless RoCE fabric with PFC on priority 3.
+ */
+
+const MiB16 = 16 * 1024 * 1024;
+
+/** Shared-buffer admission: dynamic thresholds (Choudhury-Hahne) or a fixed per-queue cap. */
+export const bufferSchema = z
+  .discriminatedUnion('policy', [
+    z
+      .object({
+        policy: z.literal('dynamic').describe('dynamic thresholds: a queue may grow to alpha × the free shared buffer'),
+        alpha: z.number().positive().max(1024).default(1).describe('the dynamic-threshold factor alpha (> 0, default 1)'),
+      })
+      .strict(),
+    z
+      .object({
+        policy: z.literal('static').describe('a fixed cap per egress queue'),
+        queue_bytes: z.int().positive().describe('maximum bytes queued per egress queue (required)'),
+      })
+      .strict(),
+  ])
+  .default(() => ({ policy: 'dynamic' as const, alpha: 1 }))
+  .describe("switch buffer admission policy: 'dynamic' (alpha) or 'static' (queue_bytes)");
+
+/** Egress scheduling across the 8 traffic classes. */
+export const schedulerSchema = z
+  .discriminatedUnion('kind', [
+    z
+      .object({
+        kind: z.literal('strict').describe('strict priority: the highest non-empty class (7 first) always goes next'),
+      })
+      .strict(),
+    z
+      .object({
+        kind: z.literal('dwrr').describe('deficit weighted round robin across the classes'),
+        weights: z
+          .array(z.number().positive().describe('weight of one class'))
+          .length(8)
+          .default(() => [1, 1, 1, 1, 1, 1, 1, 1])
+          .describe('8 positive weights, class 0 first (default: all 1)'),
+        quantum_bytes: z.int().positive().default(9000).describe('bytes a weight of 1 earns per round (default 9000)'),
+      })
+      .strict(),
+  ])
+  .default(() => ({ kind: 'strict' as const }))
+  .describe("egress scheduler: 'strict' priority or 'dwrr'");
+
+const pfcObject = z
+  .object({
+    enabled: z.boolean().default(true).describe('whether PFC is on (off: lossy Ethernet)'),
+    priorities: z
+      .array(z.int().min(0).max(7).describe('a priority (traffic class) 0..7'))
+      .max(8)
+      .default(() => [3])
+      .describe('the lossless priorities PFC protects (unique, default [3])'),
+    xoff_bytes: z.int().positive().default(98304).describe('ingress bytes per priority above which PAUSE is sent (default 96 KiB)'),
+    xon_bytes: z.int().min(0).default(81920).describe('ingress bytes per priority below which RESUME is sent; < xoff_bytes (default 80 KiB)'),
+    headroom_bytes: z
+      .int()
+      .min(0)
+      .optional()
+      .describe('buffer reserved per port and priority for in-flight bytes after PAUSE (absent: computed per port from link rate and delay)'),
+    quanta: z.int().min(1).max(65535).default(65535).describe('pause time in PAUSE frames, in 512-bit-time quanta (1..65535)'),
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    const seen = new Set<number>();
+    p.priorities.forEach((prio, i) => {
+      if (seen.has(prio)) ctx.addIssue({ code: 'custom', message: `priority ${prio} is listed twice`, path: ['priorities', i], input: prio });
+      seen.add(prio);
+    });
+    if (p.xon_bytes >= p.xoff_bytes) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `xon_bytes must be below xoff_bytes (${p.xoff_bytes}); found ${p.xon_bytes}`,
+        path: ['xon_bytes'],
+        input: p.xon_bytes,
+      });
+    }
+  });
+
+/** Priority flow control (IEEE 802.1Qbb) at every switch ingress and host. */
+export const pfcSchema = pfcObject
+  .default(() => pfcObject.parse({}))
+  .describe('priority flow control (802.1Qbb)');
+
+/** ECN marking at switch egress queues. */
+export const ecnSchema = z
+  .discriminatedUnion('kind', [
+    z.object({ kind: z.literal('none').describe('no ECN marking') }).strict(),
+    z
+      .object({
+        kind: z.literal('threshold').describe('mark every packet enqueued above k_bytes (DCTCP-style step)'),
+        k_bytes: z.int().positive().describe('marking threshold in queued bytes (required)'),
+      })
+      .strict(),
+    z
+      .object({
+        kind: z.literal('red').describe('RED-style marking: probability rises linearly from 0 at kmin to pmax at kmax, 1 above'),
+        kmin_bytes: z.int().min(0).describe('queue bytes where marking starts (required; < kmax_bytes)'),
+        kmax_bytes: z.int().positive().describe('queue bytes where the probability reaches pmax (required)'),
+        pmax: z.number().gt(0).max(1).default(0.01).describe('marking probability at kmax_bytes, in (0, 1] (default 0.01)'),
+      })
+      .strict()
+      .refine((e) => e.kmin_bytes < e.kmax_bytes, {
+        message: 'kmin_bytes must be below kmax_bytes',
+        path: ['kmin_bytes'],
+      }),
+  ])
+  .default(() => ({ kind: 'none' as const }))
+  .describe("ECN marking: 'none', 'threshold' (k_bytes) or 'red' (kmin_bytes, kmax_bytes, pmax)");
+
+const routingObject = z
+  .object({
+    ecmp: z
+      .enum(['hash', 'spray'])
+      .default('hash')
+      .describe("'hash': one path per flow (hash of the 5-tuple); 'spray': a path per packet"),
+  })
+  .strict();
+
+/** How switches choose among equal-cost next hops. */
+export const routingSchema = routingObject
+  .default(() => routingObject.parse({}))
+  .describe('multipath routing');
+
+const fabricObject = z
+  .object({
+    mtu: z.int().min(256).max(4096).default(1024).describe('payload bytes per packet (IB MTU), 256..4096 (default 1024)'),
+    buffer_bytes: z.int().positive().default(MiB16).describe('shared packet buffer per switch in bytes (default 16 MiB)'),
+    buffer: bufferSchema,
+    scheduler: schedulerSchema,
+    pfc: pfcSchema,
+    ecn: ecnSchema,
+    routing: routingSchema,
+    switch_latency_ns: z.number().min(0).max(1e9).default(0).describe('fixed forwarding latency per switch hop in ns (default 0)'),
+    vlan_tag: z.boolean().default(false).describe('add an 802.1Q tag (4 bytes) to every frame'),
+  })
+  .strict();
+
+/** The whole `fabric` block. */
+export const fabricSchema = fabricObject
+  .default(() => fabricObject.parse({}))
+  .describe('switches and links: MTU, buffers, scheduling, PFC, ECN, routing');
+
+/** Validated `fabric.buffer`. */
+export type BufferConfig = z.output<typeof bufferSchema>;
+/** Validated `fabric.scheduler`. */
+export type SchedulerConfig = z.output<typeof schedulerSchema>;
+/** Validated `fabric.pfc`. */
+export type PfcConfig = z.output<typeof pfcSchema>;
+/** Validated `fabric.ecn`. */
+export type EcnConfig = z.output<typeof ecnSchema>;
+/** Validated `fabric.routing`. */
+export type RoutingConfig = z.output<typeof routingSchema>;
+/** Validated `fabric` block, every default filled in. */
+export type FabricConfig = z.output<typeof fabricSchema>;

@@ -1,0 +1,153 @@
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { toCsv, writeFileAtomic, type Cell } from '../metrics/csv.js';
+import { PFC_KIND_NAMES } from '../metrics/pfc-log.js';
+import {
+  PC_DROPS,
+  PC_DROP_BYTES,
+  PC_ECN_MARKS,
+  PC_LOSSLESS_DROPS,
+  PC_MAX_QUEUE_BYTES,
+  PC_PAUSED_PS,
+  PC_PAUSE_RX,
+  PC_PAUSE_TX,
+  PC_RESUME_RX,
+  PC_RESUME_TX,
+  PC_TX_BYTES,
+  PC_TX_PACKETS,
+  PC_TX_WIRE_BYTES,
+} from '../metrics/port-counters.js';
+import { ENTITY_PORT, SAMPLE_METRIC_NAMES } from '../metrics/sampler.js';
+import { summarize } from '../metrics/summary.js';
+import { VERSION } from '../version.js';
+import type { RunResult } from './run.js';
+
+/** Columns of flows.csv. */
+export const FLOWS_COLUMNS = [
+  'flow_id', 'src', 'dst', 'transport', 'verb', 'bytes', 'start_ns', 'recv_done_ns', 'finish_ns',
+  'fct_ns', 'ideal_fct_ns', 'slowdown', 'packets_sent', 'retx_packets', 'timeouts', 'ecn_marked',
+  'delivered_bytes', 'status',
+] as const;
+
+/** Columns of ports.csv. */
+export const PORTS_COLUMNS = [
+  'port', 'node', 'local', 'peer', 'role', 'rate_gbps', 'tx_bytes', 'tx_packets', 'util',
+  'drops', 'drop_bytes', 'lossless_drops', 'ecn_marks', 'pause_tx', 'resume_tx', 'pause_rx',
+  'resume_rx', 'max_queue_bytes',
+  ...Array.from({ length: 8 }, (_, p) => `paused_ns_p${p}`),
+] as const;
+
+/** Columns of samples.csv (long format). */
+export const SAMPLES_COLUMNS = ['t_ns', 'entity', 'metric', 'value'] as const;
+
+/** Columns of pfc.csv. */
+export const PFC_COLUMNS = ['t_ns', 'node', 'port', 'peer', 'priority', 'kind', 'quanta'] as const;
+
+/** Columns of summary.csv (after `name` and `seed`). */
+export const SUMMARY_LEAD_COLUMNS = ['name', 'seed', 'stop_reason', 'complete'] as const;
+
+const psToNs = (t: number): number => t / 1000;
+
+/** The files a run writes, in the order they are written (run.json last). */
+export const RESULT_FILES = ['flows.csv', 'ports.csv', 'samples.csv', 'pfc.csv', 'summary.csv', 'run.json'] as const;
+
+/**
+ * Writes a run's results into `dir`: flows.csv, ports.csv, samples.csv, pfc.csv, summary.csv and
+ * run.json (the resolved config, seed, version, events, wall time, events/s and `complete`).
+ * Every file goes to a temporary name first and is renamed when whole; run.json is written last,
+ * and a stale run.json from an earlier run in the same folder is removed first, so a folder
+ * whose run.json is missing or says `complete: false` is never mistaken for a finished run.
+ */
+export function writeResults(result: RunResult, dir: string, meta: { file?: string } = {}): void {
+  const { fabric, flows, config } = result;
+  if (existsSync(join(dir, 'run.json'))) rmSync(join(dir, 'run.json'));
+  const durationPs = result.simTimePs;
+
+  writeFileAtomic(
+    dir,
+    'flows.csv',
+    toCsv(
+      FLOWS_COLUMNS,
+      flows.records.map((r): Cell[] => {
+        const done = r.status === 'done';
+        const fct = done ? r.finish - r.start : NaN;
+        return [
+          r.id, fabric.hostKeys[r.src]!, fabric.hostKeys[r.dst]!, r.transport, r.verb, r.bytes, psToNs(r.start),
+          r.recvDone >= 0 ? psToNs(r.recvDone) : NaN, done ? psToNs(r.finish) : NaN, psToNs(fct), psToNs(r.idealFct),
+          fct / r.idealFct, r.packetsSent, r.retxPackets, r.timeouts, r.ecnMarked, r.deliveredBytes, r.status,
+        ];
+      }),
+    ),
+  );
+
+  const c = fabric.counters;
+  writeFileAtomic(
+    dir,
+    'ports.csv',
+    toCsv(
+      PORTS_COLUMNS,
+      fabric.ports.map((p): Cell[] => {
+        const i = p.index;
+        const util = durationPs > 0 ? (c.get(i, PC_TX_WIRE_BYTES) * 8 * 1e12) / (p.rateBps * durationPs) : 0;
+        return [
+          fabric.portName(i), fabric.nodeKeys[p.node]!, p.local, fabric.nodeKeys[fabric.adjPeer[i]!]!,
+          fabric.switchOf[p.node]! >= 0 ? 'switch' : 'host', p.rateBps / 1e9, c.get(i, PC_TX_BYTES), c.get(i, PC_TX_PACKETS),
+          util, c.get(i, PC_DROPS), c.get(i, PC_DROP_BYTES), c.get(i, PC_LOSSLESS_DROPS), c.get(i, PC_ECN_MARKS),
+          c.get(i, PC_PAUSE_TX), c.get(i, PC_RESUME_TX), c.get(i, PC_PAUSE_RX), c.get(i, PC_RESUME_RX),
+          c.get(i, PC_MAX_QUEUE_BYTES),
+          ...Array.from({ length: 8 }, (_, prio) => psToNs(c.get(i, PC_PAUSED_PS + prio))),
+        ];
+      }),
+    ),
+  );
+
+  const samples = result.sampler?.rows;
+  const sampleRows: Cell[][] = [];
+  if (samples) {
+    for (let r = 0; r < samples.length; r++) {
+      const entity = samples.get(r, 1) === ENTITY_PORT ? fabric.portName(samples.get(r, 2)) : `flow${samples.get(r, 2)}`;
+      sampleRows.push([psToNs(samples.get(r, 0)), entity, SAMPLE_METRIC_NAMES[samples.get(r, 3)]!, samples.get(r, 4)]);
+    }
+  }
+  writeFileAtomic(dir, 'samples.csv', toCsv(SAMPLES_COLUMNS, sampleRows));
+
+  const log = fabric.pfcLog.cols;
+  const pfcRows: Cell[][] = [];
+  for (let r = 0; r < log.length; r++) {
+    const port = log.get(r, 1);
+    pfcRows.push([
+      psToNs(log.get(r, 0)), fabric.nodeKeys[fabric.ports[port]!.node]!, fabric.portName(port),
+      fabric.nodeKeys[fabric.adjPeer[port]!]!, log.get(r, 2), PFC_KIND_NAMES[log.get(r, 3)]!, log.get(r, 4),
+    ]);
+  }
+  writeFileAtomic(dir, 'pfc.csv', toCsv(PFC_COLUMNS, pfcRows));
+
+  const summary = summarize(flows, c, fabric.traffic, result.simTimePs, result.events);
+  const summaryCols = [...SUMMARY_LEAD_COLUMNS, ...Object.keys(summary)];
+  writeFileAtomic(
+    dir,
+    'summary.csv',
+    toCsv(summaryCols, [[config.name, config.seed, result.stopReason, result.complete, ...Object.values(summary)]]),
+  );
+
+  const delivered = fabric.traffic.deliveredPackets;
+  const seconds = result.wallMs / 1000;
+  const runJson = {
+    name: config.name,
+    version: VERSION,
+    file: meta.file ?? null,
+    seed: config.seed,
+    complete: result.complete,
+    stop_reason: result.stopReason,
+    sim_time_ns: psToNs(result.simTimePs),
+    events: result.events,
+    wall_ms: Math.round(result.wallMs),
+    events_per_s: seconds > 0 ? Math.round(result.events / seconds) : null,
+    delivered_packets: delivered,
+    delivered_packets_per_s: seconds > 0 ? Math.round(delivered / seconds) : null,
+    warnings: result.warnings,
+    files: RESULT_FILES,
+    config,
+  };
+  writeFileAtomic(dir, 'run.json', JSON.stringify(runJson, null, 2) + '\n');
+}

@@ -1,0 +1,59 @@
+import { ConfigError } from '../sim/errors.js';
+import { parseWith } from '../sim/parse.js';
+import { Rng } from '../sim/rng.js';
+import { buildTopology } from '../topology/generators/index.js';
+import { loadTopology } from '../topology/io.js';
+import type { Topology } from '../topology/types.js';
+import { transports } from '../transport/registry.js';
+import { workloads, type FlowSpec } from '../workload/index.js';
+import type { ExperimentConfig } from './schema.js';
+
+/** Label of the random stream the workload draws from: `new Rng(seed).fork(WORKLOAD_STREAM)`. */
+export const WORKLOAD_STREAM = 'workload';
+
+/** What an experiment runs on and what it runs: the graph, its hosts and the flows. */
+export interface PreparedExperiment {
+  /** The built (generator) or loaded (file) topology, validated. */
+  topology: Topology;
+  /** Host node keys in graph order; the index is the host id used in {@link FlowSpec}. */
+  hosts: string[];
+  /** The workload's flows, sorted by (start, src, dst). */
+  flows: FlowSpec[];
+}
+
+/** Host node keys in graph insertion order (`h0, h1, …` for every generator). */
+export function hostKeys(topology: Topology): string[] {
+  return topology.filterNodes((_, attrs) => attrs.role === 'host');
+}
+
+/**
+ * Builds or loads the topology of a validated experiment and generates its flows from the
+ * `workload` stream of the experiment's seed. Problems only the topology can reveal (an unknown
+ * host in `workload.receiver`, more senders than hosts, a verb the transport lacks, a missing
+ * topology file) are `ConfigError`s naming `where.file` and the field. Pure function of `config`
+ * (and the topology file's contents): the runner and `fabricsim validate` get the same flows.
+ */
+export function prepareExperiment(config: ExperimentConfig, where: { file?: string } = {}): PreparedExperiment {
+  const { file } = where;
+  const topology =
+    'file' in config.topology
+      ? loadTopology(config.topology.file)
+      : buildTopology(config.topology.generator, config.topology.params, { file, field: 'topology' });
+  const hosts = hostKeys(topology);
+
+  const { kind, ...rawParams } = config.workload;
+  const workload = workloads.get(kind, { file, field: 'workload.kind' });
+  const params: unknown = parseWith(workload.params, rawParams, { file, field: 'workload' });
+  const rng = new Rng(config.seed).fork(WORKLOAD_STREAM);
+  const flows = workload.generate(params, { hosts, rng, file, field: 'workload' });
+
+  const transport = transports.get(config.transport.kind, { file, field: 'transport.kind' });
+  const unsupported = flows.find((f) => !transport.verbs.includes(f.verb));
+  if (unsupported !== undefined) {
+    throw new ConfigError(
+      `transport '${transport.name}' cannot carry '${unsupported.verb}'; it supports: ${transport.verbs.join(', ')}`,
+      { file, field: 'workload.verb' },
+    );
+  }
+  return { topology, hosts, flows };
+}

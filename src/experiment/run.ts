@@ -1,0 +1,214 @@
+import { buildFabric, type Fabric } from '../fabric/build-fabric.js';
+import { Host } from '../host/host.js';
+import { Nic } from '../host/nic.js';
+import { FlowRecord, FlowTable } from '../metrics/flow-table.js';
+import { idealFct, type Hop } from '../metrics/ideal-fct.js';
+import { Sampler } from '../metrics/sampler.js';
+import type { Actor } from '../sim/actor.js';
+import { parseWith } from '../sim/parse.js';
+import { Simulator } from '../sim/simulator.js';
+import { ns, us, type Time } from '../sim/time.js';
+import { congestionControls } from '../transport/cc/index.js';
+import type { Endpoint } from '../transport/endpoint.js';
+import { transports } from '../transport/registry.js';
+import type { Connection } from '../transport/transport.js';
+import type { FlowSpec } from '../workload/workload.js';
+import { fabricOptions } from './fabric-options.js';
+import { prepareExperiment } from './prepare.js';
+import { validateExperiment, type ExperimentConfig } from './schema.js';
+
+/** Why a run ended. */
+export type StopReason = 'all-flows-ended' | 'time-limit' | 'event-limit' | 'stalled' | 'interrupted';
+
+/** Options of {@link runExperiment} beyond the experiment itself. */
+export interface RunOptions {
+  /** The experiment file, for error messages. */
+  file?: string;
+  /** Checked between slices of events; when `aborted` becomes true the run stops (Ctrl-C). */
+  signal?: { readonly aborted: boolean };
+  /** Called between slices of events (about every 200k events). */
+  onProgress?: (p: RunProgress) => void;
+}
+
+/** Progress of a running experiment. */
+export interface RunProgress {
+  simTimePs: Time;
+  events: number;
+  flowsEnded: number;
+  flows: number;
+  /** The stop time, when the experiment sets one. */
+  limitPs: Time;
+}
+
+/** Everything a finished (or stopped) run measured, in memory; `writeResults` turns it into files. */
+export interface RunResult {
+  config: ExperimentConfig;
+  fabric: Fabric;
+  flows: FlowTable;
+  sampler: Sampler | null;
+  /** Simulated time at the end, ps. */
+  simTimePs: Time;
+  events: number;
+  /** Wall-clock milliseconds of the event loop (not deterministic; never written to CSV). */
+  wallMs: number;
+  stopReason: StopReason;
+  /** True unless the run was interrupted or stalled. */
+  complete: boolean;
+  /** Things the user should know (headroom, lossless drops, ...). */
+  warnings: string[];
+}
+
+const SLICE = 200_000;
+
+/** Posts each flow's first work request at its start time; one pending event at a time. */
+class WorkloadDriver implements Actor {
+  actorId = -1;
+  private next = 0;
+  constructor(
+    private readonly sim: Simulator,
+    private readonly specs: readonly FlowSpec[],
+    private readonly post: (i: number) => void,
+  ) {
+    sim.register(this);
+    if (specs.length > 0) sim.at(specs[0]!.start, this, 0);
+  }
+  onEvent(): void {
+    const now = this.sim.now;
+    while (this.next < this.specs.length && this.specs[this.next]!.start <= now) this.post(this.next++);
+    if (this.next < this.specs.length) this.sim.at(this.specs[this.next]!.start, this, 0);
+  }
+}
+
+/**
+ * Runs one experiment: validates it (a raw object from a YAML file is fine), builds the
+ * topology, the fabric, hosts and connections, posts the workload and runs the event loop until
+ * every flow has ended or a `stop` limit is reached. A pure function of (experiment, seed)
+ * except `wallMs`. Throws a `ConfigError` for bad input.
+ */
+export function runExperiment(experiment: unknown, options: RunOptions = {}): RunResult {
+  const file = options.file;
+  const config = validateExperiment(experiment, { file });
+  const prepared = prepareExperiment(config, { file });
+  const sim = new Simulator(config.seed);
+
+  const { kind: transportKind, ...transportRaw } = config.transport;
+  const transport = transports.get(transportKind, { file, field: 'transport.kind' });
+  const transportParams: unknown = parseWith(transport.params, transportRaw, { file, field: 'transport' });
+  const { kind: ccKind, ...ccRaw } = config.cc;
+  const cc = congestionControls.get(ccKind, { file, field: 'cc.kind' });
+  const ccParams: unknown = parseWith(cc.params, ccRaw, { file, field: 'cc' });
+
+  const framingOptions = { mtu: config.fabric.mtu, vlan: config.fabric.vlan_tag };
+  const framing = transport.framing(transportParams, framingOptions);
+  const fabric = buildFabric(sim, prepared.topology, fabricOptions(config.fabric, framing.maxFrameBytes));
+
+  const connections: Endpoint[] = [];
+  const nics: Nic[] = [];
+  for (let h = 0; h < fabric.hostCount; h++) {
+    const nic = new Nic(sim, fabric.hostPort(h));
+    nics.push(nic);
+    fabric.hostIngress(h).handler = new Host(h, nic, connections, fabric.pool, fabric.traffic);
+  }
+
+  const flows = new FlowTable();
+  const entropy = sim.rng.fork('connections');
+  const conns: Connection[] = [];
+  const switchLatency = ns(config.fabric.switch_latency_ns);
+  const hops = (ports: ReturnType<Fabric['path']>): Hop[] => ports.map((p) => ({ rateBps: p.rateBps, delayPs: p.link.delay }));
+  for (const [i, spec] of prepared.flows.entries()) {
+    const rec = flows.add(new FlowRecord(i, spec.src, spec.dst, spec.bytes, spec.start, transport.name, spec.verb));
+    const flowHash = transport.flowHash(spec.src, spec.dst, entropy.uint32());
+    const conn = transport.connect({
+      sim,
+      pool: fabric.pool,
+      traffic: fabric.traffic,
+      flows,
+      conn: i,
+      src: spec.src,
+      dst: spec.dst,
+      srcNic: nics[spec.src]!,
+      dstNic: nics[spec.dst]!,
+      params: transportParams,
+      framing: framingOptions,
+      cc: cc.create(ccParams, fabric.hostPort(spec.src).rateBps),
+      flowHash,
+    });
+    conns.push(conn);
+    connections.push(conn);
+    const fwd = hops(fabric.path(spec.src, spec.dst, flowHash));
+    const rev = hops(fabric.path(spec.dst, spec.src, flowHash ^ 0x5bd1e995));
+    rec.idealFct = idealFct(fwd, rev, framing.packets(spec.bytes), (k) => framing.frameBytes(spec.bytes, k), framing.ackFrameBytes, switchLatency);
+  }
+  new WorkloadDriver(sim, prepared.flows, (i) => conns[i]!.post(flows.records[i]!));
+
+  let sampler: Sampler | null = null;
+  if (config.outputs.samples_interval_ns > 0) {
+    sampler = new Sampler(
+      sim,
+      {
+        ports: fabric.ports.filter((p) => fabric.switchOf[p.node]! >= 0).map((p) => p.index),
+        queueBytes: (p) => fabric.ports[p]!.totalBytes,
+        flowCount: flows.records.length,
+        deliveredBytes: (f) => flows.records[f]!.deliveredBytes,
+        flowActive: (f) => {
+          const r = flows.records[f]!;
+          return r.status === 'pending' && r.start <= sim.now;
+        },
+      },
+      ns(config.outputs.samples_interval_ns),
+    );
+    sampler.start(0);
+  }
+
+  // ---- the event loop ----
+  const limitPs = config.stop.time_us !== undefined ? us(config.stop.time_us) : Infinity;
+  const maxEvents = config.stop.max_events ?? Infinity;
+  let allEnded = flows.remaining === 0;
+  flows.onAllEnded = () => {
+    allEnded = true;
+    sim.stop();
+  };
+  let stopReason: StopReason = 'all-flows-ended';
+  const t0 = performance.now();
+  while (!allEnded) {
+    const budget = Math.min(SLICE, maxEvents - sim.events);
+    sim.run(limitPs, budget);
+    if (allEnded) break;
+    if (options.signal?.aborted) {
+      stopReason = 'interrupted';
+      break;
+    }
+    if (sim.events >= maxEvents) {
+      stopReason = 'event-limit';
+      break;
+    }
+    if (sim.nextTime() > limitPs) {
+      stopReason = sim.pending === 0 && limitPs === Infinity ? 'stalled' : 'time-limit';
+      break;
+    }
+    options.onProgress?.({ simTimePs: sim.now, events: sim.events, flowsEnded: flows.records.length - flows.remaining, flows: flows.records.length, limitPs });
+  }
+  const wallMs = performance.now() - t0;
+  fabric.closeAccounting();
+
+  const warnings: string[] = [];
+  const t = fabric.traffic;
+  if (t.losslessDrops > 0) {
+    warnings.push(
+      `${t.losslessDrops} packet(s) dropped in a lossless class; the first at ${(t.firstLosslessDropAt / 1000).toFixed(3)} ns on ${fabric.portName(t.firstLosslessDropPort)} priority ${t.firstLosslessDropPriority} (PFC headroom or buffer exhausted: raise fabric.pfc.headroom_bytes or fabric.buffer_bytes, or lower fabric.pfc.xoff_bytes)`,
+    );
+  }
+  if (stopReason === 'stalled') warnings.push(`the run stalled: no events left but ${flows.remaining} flow(s) unfinished`);
+  return {
+    config,
+    fabric,
+    flows,
+    sampler,
+    simTimePs: sim.now,
+    events: sim.events,
+    wallMs,
+    stopReason,
+    complete: stopReason !== 'interrupted' && stopReason !== 'stalled',
+    warnings,
+  };
+}

@@ -1,0 +1,282 @@
+import type { Simulator } from '../sim/simulator.js';
+import { ns, type Time } from '../sim/time.js';
+import { PortCounters } from '../metrics/port-counters.js';
+import { PfcLog, PFC_PAUSED, PFC_PAUSE_TX, PFC_RESUME_TX, PFC_UNPAUSED } from '../metrics/pfc-log.js';
+import { TrafficCounters } from '../metrics/traffic.js';
+import type { Topology } from '../topology/types.js';
+import { EgressPort } from './egress-port.js';
+import { PfcIngress, pfcHeadroomBytes, type PfcSettings } from './flow-control/pfc.js';
+import { IngressPort } from './ingress-port.js';
+import { Link } from './link.js';
+import type { EcnMarker } from './marking/marker.js';
+import { RedMarker } from './marking/red.js';
+import { ThresholdMarker } from './marking/threshold.js';
+import { PacketPool, type Packet } from './packet.js';
+import { FlowHashEcmp, PacketSpray, mix32, type PathSelector } from './routing/ecmp.js';
+import { Fib } from './routing/fib.js';
+import { Dwrr } from './scheduler/dwrr.js';
+import type { Scheduler } from './scheduler/scheduler.js';
+import { StrictPriority } from './scheduler/strict-priority.js';
+import { SharedBuffer, type BufferPolicy } from './shared-buffer.js';
+import { Switch } from './switch.js';
+
+/** Run-time fabric settings in simulator units (bytes, bit/s, ps), from the experiment's `fabric`. */
+export interface FabricOptions {
+  /** Shared buffer per switch when the node has no `buffer_bytes`. */
+  bufferBytes: number;
+  buffer: BufferPolicy;
+  scheduler: { kind: 'strict' } | { kind: 'dwrr'; weights: readonly number[]; quantumBytes: number };
+  pfc: {
+    enabled: boolean;
+    priorities: readonly number[];
+    xoffBytes: number;
+    xonBytes: number;
+    /** Fixed headroom per ingress; absent: sized per port by {@link pfcHeadroomBytes}. */
+    headroomBytes?: number | undefined;
+    quanta: number;
+  };
+  ecn:
+    | { kind: 'none' }
+    | { kind: 'threshold'; kBytes: number }
+    | { kind: 'red'; kminBytes: number; kmaxBytes: number; pmax: number };
+  ecmp: 'hash' | 'spray';
+  /** Largest frame any transport sends (for headroom sizing). */
+  maxFrameBytes: number;
+  /** Forwarding latency of every switch, ps. */
+  switchLatencyPs: number;
+}
+
+/**
+ * A fabric compiled from a topology: integer node, host, switch and port ids, typed-array
+ * tables, and the runtime objects. Global port `adjStart[node] + local` is the transmit side of
+ * the node's interface `local`; `portPeer[p]` is the port at the other end of its cable.
+ */
+export class Fabric {
+  readonly pool = new PacketPool();
+  readonly counters: PortCounters;
+  readonly pfcLog = new PfcLog();
+  readonly traffic = new TrafficCounters();
+  /** Node keys by node id (graph iteration order). */
+  readonly nodeKeys: string[] = [];
+  /** Host node keys by host id. */
+  readonly hostKeys: string[] = [];
+  readonly hostNode: Int32Array;
+  /** Node id → host id, or -1. */
+  readonly hostOf: Int32Array;
+  /** Node id → switch index, or -1. */
+  readonly switchOf: Int32Array;
+  /** Node id → first global port. */
+  readonly adjStart: Uint32Array;
+  /** Global port → node id of its neighbour. */
+  readonly adjPeer: Int32Array;
+  /** Global port → global port at the other end of the cable. */
+  readonly portPeer: Int32Array;
+  readonly ports: EgressPort[] = [];
+  readonly ingress: IngressPort[] = [];
+  readonly links: Link[] = [];
+  readonly switches: Switch[] = [];
+  readonly fib: Fib;
+
+  constructor(
+    readonly sim: Simulator,
+    readonly topology: Topology,
+    readonly options: FabricOptions,
+  ) {
+    const nodeId = new Map<string, number>();
+    topology.forEachNode((key) => {
+      nodeId.set(key, this.nodeKeys.length);
+      this.nodeKeys.push(key);
+    });
+    const n = this.nodeKeys.length;
+    this.hostOf = new Int32Array(n).fill(-1);
+    this.switchOf = new Int32Array(n).fill(-1);
+    let switches = 0;
+    const hostNodes: number[] = [];
+    topology.forEachNode((key, a) => {
+      const id = nodeId.get(key)!;
+      if (a.role === 'host') {
+        this.hostOf[id] = hostNodes.length;
+        hostNodes.push(id);
+        this.hostKeys.push(key);
+      } else {
+        this.switchOf[id] = switches++;
+      }
+    });
+    this.hostNode = Int32Array.from(hostNodes);
+
+    // Ports: a node's interfaces in edge iteration order.
+    const degree = new Uint32Array(n);
+    topology.forEachEdge((_e, _a, s, t) => {
+      degree[nodeId.get(s)!]!++;
+      degree[nodeId.get(t)!]!++;
+    });
+    this.adjStart = new Uint32Array(n + 1);
+    for (let i = 0; i < n; i++) this.adjStart[i + 1] = this.adjStart[i]! + degree[i]!;
+    const totalPorts = this.adjStart[n]!;
+    this.adjPeer = new Int32Array(totalPorts);
+    this.portPeer = new Int32Array(totalPorts);
+    const portRate = new Float64Array(totalPorts);
+    const portDelay = new Float64Array(totalPorts);
+    const next = new Uint32Array(n);
+    topology.forEachEdge((_e, a, s, t) => {
+      const u = nodeId.get(s)!;
+      const v = nodeId.get(t)!;
+      const pu = this.adjStart[u]! + next[u]!++;
+      const pv = this.adjStart[v]! + next[v]!++;
+      this.adjPeer[pu] = v;
+      this.adjPeer[pv] = u;
+      this.portPeer[pu] = pv;
+      this.portPeer[pv] = pu;
+      portRate[pu] = portRate[pv] = a.rate_gbps * 1e9;
+      portDelay[pu] = portDelay[pv] = ns(a.delay_ns);
+    });
+    this.counters = new PortCounters(totalPorts);
+    this.fib = Fib.build(this.adjStart, this.adjPeer, this.switchOf, this.hostNode);
+
+    const rng = sim.rng.fork('fabric');
+    const pauseObserver = {
+      onPauseChange: (port: EgressPort, priority: number, paused: boolean, quanta: number) =>
+        this.pfcLog.record(sim.now, port.index, priority, paused ? PFC_PAUSED : PFC_UNPAUSED, quanta),
+    };
+    for (let node = 0; node < n; node++) {
+      for (let p = this.adjStart[node]!; p < this.adjStart[node + 1]!; p++) {
+        const port = new EgressPort(sim, p, node, p - this.adjStart[node]!, portRate[p]!, this.makeScheduler(), this.counters);
+        port.pauseObserver = pauseObserver;
+        this.ports.push(port);
+        this.ingress.push(new IngressPort(port, this.pool));
+      }
+    }
+    for (let p = 0; p < totalPorts; p++) {
+      const link = new Link(sim, portDelay[p]!);
+      link.sink = this.ingress[this.portPeer[p]!]!;
+      this.ports[p]!.link = link;
+      this.links.push(link);
+    }
+
+    const pfcFrames = {
+      onPfcFrameSent: (port: EgressPort, priority: number, quanta: number) =>
+        this.pfcLog.record(sim.now, port.index, priority, quanta === 0 ? PFC_RESUME_TX : PFC_PAUSE_TX, quanta),
+    };
+    const drops = {
+      onDrop: (pkt: Packet, port: EgressPort, lossless: boolean) => {
+        const t = this.traffic;
+        t.droppedPackets++;
+        t.droppedBytes += pkt.frameBytes;
+        if (lossless) {
+          if (t.losslessDrops === 0) {
+            t.firstLosslessDropAt = sim.now;
+            t.firstLosslessDropPort = port.index;
+            t.firstLosslessDropPriority = pkt.priority;
+          }
+          t.losslessDrops++;
+        }
+      },
+    };
+    const ecmpSalt = rng.fork('ecmp').uint32();
+    const spray = rng.fork('spray');
+    const red = rng.fork('red');
+    let pfcMask = 0;
+    if (options.pfc.enabled) for (const p of options.pfc.priorities) pfcMask |= 1 << p;
+    for (let node = 0; node < n; node++) {
+      const sw = this.switchOf[node]!;
+      if (sw < 0) continue; // a host: the host layer wires its NIC
+      const local = this.ports.slice(this.adjStart[node]!, this.adjStart[node + 1]!);
+      const attrs = topology.getNodeAttributes(this.nodeKeys[node]!);
+      const buffer = new SharedBuffer(attrs.buffer_bytes ?? options.bufferBytes, options.buffer);
+      let pfc: PfcIngress | null = null;
+      if (pfcMask !== 0) {
+        const settings: PfcSettings = {
+          enabledMask: pfcMask,
+          xoffBytes: options.pfc.xoffBytes,
+          xonBytes: options.pfc.xonBytes,
+          headroomBytes: local.map(
+            (port) =>
+              options.pfc.headroomBytes ??
+              pfcHeadroomBytes(port.rateBps, port.link.delay + options.switchLatencyPs, options.maxFrameBytes),
+          ),
+          quanta: options.pfc.quanta,
+        };
+        pfc = new PfcIngress(sim, local, settings, this.pool, this.counters, pfcFrames);
+      }
+      const selector: PathSelector = options.ecmp === 'spray' ? new PacketSpray(spray.fork(String(sw))) : new FlowHashEcmp(mix32(ecmpSalt ^ Math.imul(sw + 1, 0x9e3779b9)));
+      const s = new Switch(node, sw, local, this.fib, selector, buffer, pfc, this.makeMarker(red), this.pool, this.counters, drops);
+      if (options.switchLatencyPs > 0) {
+        s.pipeline = new Link(sim, options.switchLatencyPs);
+        s.pipeline.sink = s;
+      }
+      for (const port of local) {
+        port.owner = s;
+        this.ingress[port.index]!.handler = s;
+      }
+      this.switches.push(s);
+    }
+  }
+
+  /** Number of hosts. */
+  get hostCount(): number {
+    return this.hostNode.length;
+  }
+
+  /** The egress port of host `h`'s NIC (hosts have exactly one interface). */
+  hostPort(h: number): EgressPort {
+    return this.ports[this.adjStart[this.hostNode[h]!]!]!;
+  }
+
+  /** The ingress side of host `h`'s NIC. */
+  hostIngress(h: number): IngressPort {
+    return this.ingress[this.adjStart[this.hostNode[h]!]!]!;
+  }
+
+  /** A readable port name: `node:local>peer`. */
+  portName(p: number): string {
+    const port = this.ports[p]!;
+    return `${this.nodeKeys[port.node]}:${port.local}>${this.nodeKeys[this.adjPeer[p]!]}`;
+  }
+
+  /**
+   * The egress ports a packet with `flowHash` from host `src` to host `dst` traverses, in order
+   * (per-flow ECMP as the switches compute it; with spraying, the first candidate at each hop).
+   */
+  path(src: number, dst: number, flowHash: number): EgressPort[] {
+    const out: EgressPort[] = [this.hostPort(src)];
+    const probe = this.pool.acquire();
+    probe.src = src;
+    probe.dst = dst;
+    probe.flowHash = flowHash;
+    try {
+      for (let guard = 0; guard < this.nodeKeys.length; guard++) {
+        const node = this.adjPeer[out[out.length - 1]!.index]!;
+        if (node === this.hostNode[dst]) return out;
+        const sw = this.switches[this.switchOf[node]!]!;
+        out.push(this.options.ecmp === 'spray' ? sw.ports[this.fib.port(this.fib.start(sw.index, dst))]! : sw.route(probe));
+      }
+    } finally {
+      this.pool.release(probe);
+    }
+    throw new Error(`fabricsim internal error: no path from host ${src} to host ${dst}`);
+  }
+
+  /** Ends open pause intervals so paused time is counted up to now. */
+  closeAccounting(): void {
+    for (const p of this.ports) p.closePauseAccounting();
+  }
+
+  private makeScheduler(): Scheduler {
+    const s = this.options.scheduler;
+    return s.kind === 'dwrr' ? new Dwrr(s.weights, s.quantumBytes) : new StrictPriority();
+  }
+
+  private makeMarker(rng: import('../sim/rng.js').Rng): EcnMarker | null {
+    const e = this.options.ecn;
+    if (e.kind === 'threshold') return new ThresholdMarker(e.kBytes);
+    if (e.kind === 'red') return new RedMarker(e.kminBytes, e.kmaxBytes, e.pmax, rng);
+    return null;
+  }
+}
+
+/** Compiles a validated topology into a runnable fabric. */
+export function buildFabric(sim: Simulator, topology: Topology, options: FabricOptions): Fabric {
+  return new Fabric(sim, topology, options);
+}
+
+export type { Time };

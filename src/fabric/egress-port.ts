@@ -1,0 +1,210 @@
+import type { Actor } from '../sim/actor.js';
+import { Ring } from '../sim/ring.js';
+import type { Simulator } from '../sim/simulator.js';
+import { PS_PER_S, type Time } from '../sim/time.js';
+import {
+  PC_MAX_QUEUE_BYTES,
+  PC_PAUSED_PS,
+  PC_PAUSE_RX,
+  PC_RESUME_RX,
+  PC_TX_BYTES,
+  PC_TX_PACKETS,
+  PC_TX_WIRE_BYTES,
+  type PortCounters,
+} from '../metrics/port-counters.js';
+import type { Link } from './link.js';
+import { ETH_PREAMBLE_IFG_BYTES, type Packet } from './packet.js';
+import type { Scheduler } from './scheduler/scheduler.js';
+import { TRAFFIC_CLASSES } from './scheduler/scheduler.js';
+
+const TX_DONE = 0;
+const PAUSE_EXPIRE = 1;
+
+/** Bit times per PFC pause quantum (IEEE 802.1Qbb). */
+export const PAUSE_QUANTUM_BITS = 512;
+
+/** Supplies packets generated on demand (a host NIC segmenting lazily). */
+export interface PacketSource {
+  /** The next packet of a class not set in `pausedMask`, or null if none is ready now. */
+  pull(pausedMask: number): Packet | null;
+}
+
+/** Told when a packet has been serialized and leaves the port (a switch frees its buffer). */
+export interface EgressOwner {
+  onTxDone(pkt: Packet, port: EgressPort): void;
+}
+
+/** Observes PFC state changes of a port (for pfc.csv). */
+export interface PauseObserver {
+  onPauseChange(port: EgressPort, priority: number, paused: boolean, quanta: number): void;
+}
+
+/**
+ * The transmit side of one interface: 8 traffic-class FIFOs, a scheduler, a control-frame queue
+ * that goes first and is never paused, the per-priority PFC pause state set by frames from the
+ * peer, and the serializer. It schedules one event at a time: the end of the current
+ * transmission (plus pause expiries).
+ */
+export class EgressPort implements Actor {
+  actorId = -1;
+  private readonly queues: Ring<Packet>[] = [];
+  /** Bytes queued per class (frame bytes). */
+  readonly queueBytes = new Float64Array(TRAFFIC_CLASSES);
+  /** Bytes queued over all classes. */
+  totalBytes = 0;
+  private readonly control = new Ring<Packet>(4);
+  private readonly pausedUntil = new Float64Array(TRAFFIC_CLASSES);
+  private readonly pausedSince = new Float64Array(TRAFFIC_CLASSES);
+  /** Bit c set while class c is paused by the peer. */
+  pausedMask = 0;
+  /** Bit c set while class c has a packet queued. */
+  private backlog = 0;
+  private busy = false;
+  private current: Packet | null = null;
+  /** On-demand packets (host NICs); consulted when no queued packet is eligible. */
+  source: PacketSource | null = null;
+  owner: EgressOwner | null = null;
+  pauseObserver: PauseObserver | null = null;
+  /** The cable this port transmits on. */
+  link!: Link;
+  private readonly psPerPauseQuantum: number;
+  private readonly headBytes = (c: number): number => this.queues[c]!.peek()!.frameBytes;
+
+  constructor(
+    private readonly sim: Simulator,
+    /** Global port index (row in the port counters). */
+    readonly index: number,
+    /** Node id of the node this port belongs to. */
+    readonly node: number,
+    /** Port number on that node. */
+    readonly local: number,
+    /** Line rate, bit/s. */
+    readonly rateBps: number,
+    private readonly scheduler: Scheduler,
+    private readonly counters: PortCounters,
+  ) {
+    for (let c = 0; c < TRAFFIC_CLASSES; c++) this.queues.push(new Ring<Packet>(16));
+    this.psPerPauseQuantum = (PAUSE_QUANTUM_BITS * PS_PER_S) / rateBps;
+    sim.register(this);
+  }
+
+  /** Serialization time of a frame of `frameBytes` on this port, ps (preamble and IFG included). */
+  txTime(frameBytes: number): Time {
+    return Math.ceil(((frameBytes + ETH_PREAMBLE_IFG_BYTES) * 8 * PS_PER_S) / this.rateBps);
+  }
+
+  /** True while the serializer is busy. */
+  get transmitting(): boolean {
+    return this.busy;
+  }
+
+  /** Queues a data packet in its traffic class (the caller has admitted it to the buffer). */
+  enqueue(pkt: Packet): void {
+    const c = pkt.priority;
+    this.queues[c]!.push(pkt);
+    this.queueBytes[c]! += pkt.frameBytes;
+    this.totalBytes += pkt.frameBytes;
+    this.backlog |= 1 << c;
+    this.counters.max(this.index, PC_MAX_QUEUE_BYTES, this.totalBytes);
+    if (!this.busy) this.startNext();
+  }
+
+  /** Queues a link-local control frame (PFC); it goes out before any data. */
+  sendControl(pkt: Packet): void {
+    this.control.push(pkt);
+    if (!this.busy) this.startNext();
+  }
+
+  /** Asks the port to look for work (a source became ready). */
+  kick(): void {
+    if (!this.busy) this.startNext();
+  }
+
+  /** Packets queued in class `c`. */
+  queueLength(c: number): number {
+    return this.queues[c]!.length;
+  }
+
+  /**
+   * Applies a PFC frame from the peer: pause class `priority` for `quanta` × 512 bit times, or
+   * resume it when `quanta` is 0. A frame being serialized finishes first.
+   */
+  applyPause(priority: number, quanta: number): void {
+    const now = this.sim.now;
+    const bit = 1 << priority;
+    if (quanta === 0) {
+      this.counters.add(this.index, PC_RESUME_RX, 1);
+      if (this.pausedMask & bit) this.unpause(priority);
+      return;
+    }
+    this.counters.add(this.index, PC_PAUSE_RX, 1);
+    const until = now + Math.ceil(quanta * this.psPerPauseQuantum);
+    this.pausedUntil[priority] = until;
+    if ((this.pausedMask & bit) === 0) {
+      this.pausedMask |= bit;
+      this.pausedSince[priority] = now;
+      this.pauseObserver?.onPauseChange(this, priority, true, quanta);
+    }
+    this.sim.at(until, this, PAUSE_EXPIRE, priority);
+  }
+
+  /** True while class `priority` is paused. */
+  isPaused(priority: number): boolean {
+    return (this.pausedMask & (1 << priority)) !== 0;
+  }
+
+  /** Adds the time paused so far in open pauses to the counters (call at the end of a run). */
+  closePauseAccounting(): void {
+    const now = this.sim.now;
+    for (let c = 0; c < TRAFFIC_CLASSES; c++) {
+      if (this.pausedMask & (1 << c)) {
+        this.counters.add(this.index, PC_PAUSED_PS + c, now - this.pausedSince[c]!);
+        this.pausedSince[c] = now;
+      }
+    }
+  }
+
+  onEvent(kind: number, arg: number): void {
+    if (kind === TX_DONE) {
+      const pkt = this.current!;
+      this.current = null;
+      this.busy = false;
+      this.counters.add(this.index, PC_TX_BYTES, pkt.frameBytes);
+      this.counters.add(this.index, PC_TX_WIRE_BYTES, pkt.frameBytes + ETH_PREAMBLE_IFG_BYTES);
+      this.counters.add(this.index, PC_TX_PACKETS, 1);
+      if (this.owner !== null) this.owner.onTxDone(pkt, this);
+      this.link.send(pkt);
+      if (!this.busy) this.startNext();
+    } else if (kind === PAUSE_EXPIRE) {
+      if (this.pausedMask & (1 << arg) && this.sim.now >= this.pausedUntil[arg]!) this.unpause(arg);
+    }
+  }
+
+  private unpause(priority: number): void {
+    const now = this.sim.now;
+    this.pausedMask &= ~(1 << priority);
+    this.counters.add(this.index, PC_PAUSED_PS + priority, now - this.pausedSince[priority]!);
+    this.pauseObserver?.onPauseChange(this, priority, false, 0);
+    if (!this.busy) this.startNext();
+  }
+
+  private startNext(): void {
+    let pkt = this.control.shift() ?? null;
+    if (pkt === null) {
+      const c = this.scheduler.pick(this.backlog & ~this.pausedMask, this.headBytes, this.backlog);
+      if (c >= 0) {
+        const q = this.queues[c]!;
+        pkt = q.shift()!;
+        this.queueBytes[c]! -= pkt.frameBytes;
+        this.totalBytes -= pkt.frameBytes;
+        if (q.length === 0) this.backlog &= ~(1 << c);
+      } else if (this.source !== null) {
+        pkt = this.source.pull(this.pausedMask);
+      }
+    }
+    if (pkt === null) return;
+    this.busy = true;
+    this.current = pkt;
+    this.sim.after(this.txTime(pkt.frameBytes), this, TX_DONE);
+  }
+}

@@ -1,0 +1,50 @@
+import type { Actor } from '../sim/actor.js';
+import { Ring } from '../sim/ring.js';
+import type { Simulator } from '../sim/simulator.js';
+import type { Time } from '../sim/time.js';
+import type { Packet } from './packet.js';
+import type { PacketSink } from './packet-sink.js';
+
+const ARRIVE = 0;
+
+/**
+ * One direction of a cable: a constant propagation delay. Because the delay is constant, packets
+ * arrive in the order they were sent, so the link keeps them in a ring and has at most one
+ * pending event: its head packet's arrival (htsim's Pipe). Serialization happens in the egress
+ * port before `send`, so a packet handed over at time t has fully arrived at t + delay.
+ */
+export class Link implements Actor {
+  actorId = -1;
+  private readonly inflight = new Ring<Packet>(64);
+  private readonly arrivals = new Ring<number>(64);
+  /** The receiving end. Set when the fabric is wired. */
+  sink: PacketSink | null = null;
+
+  constructor(
+    private readonly sim: Simulator,
+    /** One-way propagation delay, ps. */
+    readonly delay: Time,
+  ) {
+    sim.register(this);
+  }
+
+  /** Packets currently propagating. */
+  get inFlight(): number {
+    return this.inflight.length;
+  }
+
+  /** Hands a fully serialized packet to the cable. */
+  send(pkt: Packet): void {
+    const at = this.sim.now + this.delay;
+    this.inflight.push(pkt);
+    this.arrivals.push(at);
+    if (this.inflight.length === 1) this.sim.at(at, this, ARRIVE);
+  }
+
+  onEvent(): void {
+    const pkt = this.inflight.shift()!;
+    this.arrivals.shift();
+    if (this.inflight.length > 0) this.sim.at(this.arrivals.peek()!, this, ARRIVE);
+    this.sink!.receive(pkt);
+  }
+}

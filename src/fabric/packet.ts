@@ -1,0 +1,98 @@
+import { Pool } from '../sim/pool.js';
+
+/** Preamble + start-of-frame delimiter (8 B) and the minimum inter-frame gap (12 B). */
+export const ETH_PREAMBLE_IFG_BYTES = 20;
+/** Minimum Ethernet frame (header to FCS): shorter frames are padded. */
+export const ETH_MIN_FRAME_BYTES = 64;
+
+/** What a frame is to the fabric. Data-path code sees only `DATA`. */
+export const FRAME_DATA = 0;
+/** An IEEE 802.1Qbb PFC frame: link-local, consumed by flow control, never forwarded. */
+export const FRAME_PFC = 1;
+
+/**
+ * One packet shape for every protocol, pooled. Fabric fields describe the frame on the wire;
+ * transport fields are interpreted by the transport named by `transport` (its own opcodes in
+ * `type`), never by the fabric.
+ */
+export class Packet {
+  // ---- frame ----
+  /** Ethernet frame bytes, header to FCS (what occupies a buffer). Wire bytes add 20. */
+  frameBytes = 0;
+  /** Application payload bytes carried. */
+  payload = 0;
+  /** Traffic class / PFC priority 0..7. */
+  priority = 0;
+  /** Source and destination host ids. */
+  src = 0;
+  dst = 0;
+  /** 32-bit hash of the flow's 5-tuple (includes the RoCEv2 UDP source port): ECMP input. */
+  flowHash = 0;
+  /** ECN field: 0 not-ECT, 2 ECT(0), 3 CE. */
+  ecn = 0;
+  /** FRAME_DATA or FRAME_PFC. */
+  frame = FRAME_DATA;
+  /** PFC frames: the priority they pause and the pause time in quanta (0 = resume). */
+  pfcPriority = 0;
+  pfcQuanta = 0;
+  /** While buffered in a switch: the switch-local ingress port it arrived on. */
+  ingress = -1;
+
+  // ---- transport ----
+  /** Index of the connection (queue pair) this packet belongs to. */
+  conn = -1;
+  /** Transport-defined opcode. */
+  type = 0;
+  /** Packet sequence number (data) or acknowledged PSN (ACK/NAK). */
+  psn = 0;
+  /** Transport flags (first/last of message, ...), transport-defined bits. */
+  flags = 0;
+  /** Time the packet left its source NIC, ps. */
+  sentAt = 0;
+
+  /** Resets every field to its default (called by the pool on reuse). */
+  reset(): void {
+    this.frameBytes = 0;
+    this.payload = 0;
+    this.priority = 0;
+    this.src = 0;
+    this.dst = 0;
+    this.flowHash = 0;
+    this.ecn = 0;
+    this.frame = FRAME_DATA;
+    this.pfcPriority = 0;
+    this.pfcQuanta = 0;
+    this.ingress = -1;
+    this.conn = -1;
+    this.type = 0;
+    this.psn = 0;
+    this.flags = 0;
+    this.sentAt = 0;
+  }
+}
+
+/** The pool every packet of a run comes from; `live` is the number of packets in existence. */
+export class PacketPool {
+  private readonly pool = new Pool<Packet>(() => new Packet());
+
+  /** A packet with every field at its default. */
+  acquire(): Packet {
+    const p = this.pool.acquire();
+    p.reset();
+    return p;
+  }
+
+  release(p: Packet): void {
+    this.pool.release(p);
+  }
+
+  /** Packets handed out and not yet released (queued, on a link, or being processed). */
+  get live(): number {
+    return this.pool.live;
+  }
+
+  /** Packet objects ever allocated. */
+  get allocated(): number {
+    return this.pool.created;
+  }
+}

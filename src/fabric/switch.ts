@@ -1,0 +1,105 @@
+import {
+  PC_DROPS,
+  PC_DROP_BYTES,
+  PC_ECN_MARKS,
+  PC_LOSSLESS_DROPS,
+  type PortCounters,
+} from '../metrics/port-counters.js';
+import type { EgressOwner, EgressPort } from './egress-port.js';
+import type { PfcIngress } from './flow-control/pfc.js';
+import type { FrameHandler } from './ingress-port.js';
+import type { Link } from './link.js';
+import type { PacketSink } from './packet-sink.js';
+import type { EcnMarker } from './marking/marker.js';
+import type { Packet, PacketPool } from './packet.js';
+import type { Fib } from './routing/fib.js';
+import type { PathSelector } from './routing/ecmp.js';
+import type { SharedBuffer } from './shared-buffer.js';
+
+/** Told about every packet a switch drops (for conservation and loss accounting). */
+export interface DropObserver {
+  onDrop(pkt: Packet, port: EgressPort, lossless: boolean): void;
+}
+
+/**
+ * An output-queued, store-and-forward Ethernet switch: FIB lookup and ECMP choice, admission to
+ * the shared buffer (lossy classes by threshold, lossless classes by PFC), ECN marking on
+ * enqueue, and buffer/PFC release when a packet has left.
+ */
+export class Switch implements FrameHandler, EgressOwner, PacketSink {
+  constructor(
+    /** Node id. */
+    readonly node: number,
+    /** Index among switches (row block in the FIB). */
+    readonly index: number,
+    /** Ports by local number. */
+    readonly ports: readonly EgressPort[],
+    private readonly fib: Fib,
+    private readonly selector: PathSelector,
+    readonly buffer: SharedBuffer,
+    readonly pfc: PfcIngress | null,
+    private readonly marker: EcnMarker | null,
+    private readonly pool: PacketPool,
+    private readonly counters: PortCounters,
+    private readonly drops: DropObserver,
+  ) {}
+
+  /** The egress port the FIB and the path selector give for `pkt`. */
+  route(pkt: Packet): EgressPort {
+    const n = this.fib.count(this.index, pkt.dst);
+    const start = this.fib.start(this.index, pkt.dst);
+    return this.ports[this.fib.port(n === 1 ? start : start + this.selector.select(pkt, n))]!;
+  }
+
+  /**
+   * Forwarding pipeline latency: a constant delay before the buffer, so it keeps packets in
+   * order; null when the switch forwards in zero time.
+   */
+  pipeline: Link | null = null;
+
+  receiveFrom(pkt: Packet, inLocal: number): void {
+    if (this.pipeline !== null) {
+      pkt.ingress = inLocal;
+      this.pipeline.send(pkt);
+      return;
+    }
+    this.forward(pkt, inLocal);
+  }
+
+  /** A packet leaving the forwarding pipeline. */
+  receive(pkt: Packet): void {
+    this.forward(pkt, pkt.ingress);
+  }
+
+  private forward(pkt: Packet, inLocal: number): void {
+    const out = this.route(pkt);
+    const size = pkt.frameBytes;
+    const c = pkt.priority;
+    const pfc = this.pfc;
+    const lossless = pfc !== null && pfc.isLossless(c);
+    if (lossless ? !(pfc.admits(inLocal, c, size) && this.buffer.fits(size)) : !this.buffer.admitsLossy(out.queueBytes[c]!, size)) {
+      this.counters.add(out.index, PC_DROPS, 1);
+      this.counters.add(out.index, PC_DROP_BYTES, size);
+      if (lossless) this.counters.add(out.index, PC_LOSSLESS_DROPS, 1);
+      this.drops.onDrop(pkt, out, lossless);
+      this.pool.release(pkt);
+      return;
+    }
+    this.buffer.take(size);
+    pkt.ingress = inLocal;
+    if (lossless) pfc.charge(inLocal, c, size);
+    if (this.marker !== null && pkt.ecn === 2 && this.marker.mark(out.queueBytes[c]!)) {
+      pkt.ecn = 3;
+      this.counters.add(out.index, PC_ECN_MARKS, 1);
+    }
+    out.enqueue(pkt);
+  }
+
+  onTxDone(pkt: Packet): void {
+    const inLocal = pkt.ingress;
+    if (inLocal < 0) return; // a control frame this switch generated
+    pkt.ingress = -1;
+    this.buffer.free(pkt.frameBytes);
+    if (this.pfc !== null && this.pfc.isLossless(pkt.priority)) this.pfc.release(inLocal, pkt.priority, pkt.frameBytes);
+  }
+}

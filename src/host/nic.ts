@@ -1,0 +1,81 @@
+import type { Actor } from '../sim/actor.js';
+import type { Simulator } from '../sim/simulator.js';
+import { Timer } from '../sim/timer.js';
+import type { EgressPort, PacketSource } from '../fabric/egress-port.js';
+import type { Packet } from '../fabric/packet.js';
+import type { NicHandle, SendQueue } from '../transport/endpoint.js';
+
+const WAKE = 0;
+
+/**
+ * A host's NIC transmit side: it arbitrates the send queues (QPs) that have data, round robin,
+ * skipping those whose priority the switch has paused or whose congestion control holds them
+ * back, and hands the port one packet per pull. Control packets (ACK/NAK) are queued in the
+ * port's traffic-class queues and go before data. When no queue is ready now but one will be
+ * (rate pacing), a single wake-up timer is set for the earliest.
+ */
+export class Nic implements PacketSource, NicHandle, Actor {
+  actorId = -1;
+  private readonly active: SendQueue[] = [];
+  private rr = 0;
+  private readonly wake: Timer;
+
+  constructor(
+    private readonly sim: Simulator,
+    readonly port: EgressPort,
+  ) {
+    port.source = this;
+    this.wake = new Timer(sim, this, WAKE);
+  }
+
+  get rateBps(): number {
+    return this.port.rateBps;
+  }
+
+  activate(q: SendQueue): void {
+    if (!q.inNic) {
+      q.inNic = true;
+      this.active.push(q);
+    }
+    this.port.kick();
+  }
+
+  sendPacket(pkt: Packet): void {
+    this.port.enqueue(pkt);
+  }
+
+  pull(pausedMask: number): Packet | null {
+    const now = this.sim.now;
+    const active = this.active;
+    // Drop queues that have nothing left, keeping the round-robin order.
+    let w = 0;
+    for (let r = 0; r < active.length; r++) {
+      const q = active[r]!;
+      if (q.hasData()) active[w++] = q;
+      else {
+        q.inNic = false;
+        if (r < this.rr) this.rr--;
+      }
+    }
+    active.length = w;
+    if (this.rr >= w || this.rr < 0) this.rr = 0;
+    let earliest = Infinity;
+    for (let i = 0; i < w; i++) {
+      const idx = (this.rr + i) % w;
+      const q = active[idx]!;
+      if (pausedMask & (1 << q.priority)) continue;
+      const t = q.readyAt(now);
+      if (t <= now) {
+        this.rr = (idx + 1) % w;
+        return q.nextPacket();
+      }
+      if (t < earliest) earliest = t;
+    }
+    if (earliest !== Infinity) this.wake.set(earliest);
+    return null;
+  }
+
+  onEvent(): void {
+    this.port.kick();
+  }
+}

@@ -1,0 +1,52 @@
+import { parseWith, joinPath } from '../../sim/parse.js';
+import { Registry } from '../../sim/registry.js';
+import type { TopologyGenerator } from '../generator.js';
+import type { Topology } from '../types.js';
+import { validateTopology } from '../validate.js';
+import { dragonfly } from './dragonfly.js';
+import { dumbbell } from './dumbbell.js';
+import { fatTree } from './fat-tree.js';
+import { leafSpine } from './leaf-spine.js';
+import { star } from './star.js';
+import { torus } from './torus.js';
+
+/** Every topology generator, by name. A new generator is one file plus one line here. */
+export const generators = new Registry<TopologyGenerator>('topology generator')
+  .add(star)
+  .add(dumbbell)
+  .add(leafSpine)
+  .add(fatTree)
+  .add(dragonfly)
+  .add(torus);
+
+/**
+ * Builds the topology of generator `name` with `params` (a plain object, as read from a file or
+ * the command line; missing fields take their defaults) and records how it was made in the graph
+ * attributes `{name, generator, params}` (params with defaults filled in).
+ *
+ * `where.field` is the path of the topology object in the caller's input (e.g. `topology`): an
+ * unknown generator is reported at `<field>.generator` and a bad parameter at
+ * `<field>.params.<param>` (e.g. `topology.params.k`), both as {@link ConfigError}s naming
+ * `where.file`. The result passes {@link validateTopology}.
+ */
+export function buildTopology(name: string, params: unknown, where: { file?: string; field?: string } = {}): Topology {
+  const gen = generators.get(name, { file: where.file, field: joinPath(where.field, ['generator']) });
+  const parsed: Record<string, unknown> = parseWith(gen.params, params ?? {}, {
+    file: where.file,
+    field: joinPath(where.field, ['params']),
+  });
+  const g = gen.build(parsed);
+  g.replaceAttributes({ name, generator: name, params: parsed });
+  validateTopology(g, { file: where.file });
+  return g;
+}
+
+export { dragonfly, dumbbell, fatTree, leafSpine, star, torus };
+export { leafSpineUplinkRate } from './leaf-spine.js';
+export { dragonflyGlobalLinks, dragonflyGroups } from './dragonfly.js';
+export type { StarParams } from './star.js';
+export type { DumbbellParams } from './dumbbell.js';
+export type { LeafSpineParams } from './leaf-spine.js';
+export type { FatTreeParams } from './fat-tree.js';
+export type { DragonflyParams } from './dragonfly.js';
+export type { TorusParams } from './torus.js';

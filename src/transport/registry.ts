@@ -1,0 +1,6 @@
+import { Registry } from '../sim/registry.js';
+import { roceV2 } from './roce-v2.js';
+import type { TransportVariant } from './transport.js';
+
+/** Every transport, by name (one line each). */
+export const transports = new Registry<TransportVariant<any>>('transport').add(roceV2);

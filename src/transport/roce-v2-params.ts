@@ -1,0 +1,26 @@
+import { z } from 'zod';
+
+/** Parameters of the RoCEv2 reliable-connection transport, with their defaults. */
+export const roceV2Params = z
+  .object({
+    priority: z.int().min(0).max(7).default(3).describe('traffic class (PFC priority) of data packets'),
+    ack_priority: z
+      .int()
+      .min(0)
+      .max(7)
+      .optional()
+      .describe('traffic class of ACK/NAK packets; defaults to `priority`'),
+    ack_every: z
+      .int()
+      .min(1)
+      .max(1024)
+      .default(4)
+      .describe('ACK coalescing: one ACK per this many in-order packets (the last packet of a message is always ACKed)'),
+    rto_us: z.number().positive().max(1e6).default(100).describe('retransmission timeout in microseconds'),
+    retry_count: z.int().min(0).max(7).default(7).describe('timeouts in a row without progress before the QP fails the message (IB retry_cnt, 0..7)'),
+    window_packets: z.int().min(0).default(0).describe('maximum unacknowledged packets per QP (0: unlimited, as RoCE NICs are)'),
+  })
+  .strict();
+
+/** Validated RoCEv2 parameters. */
+export type RoceV2Params = z.infer<typeof roceV2Params>;

@@ -1,0 +1,269 @@
+import type { Actor } from '../sim/actor.js';
+import { Ring } from '../sim/ring.js';
+import type { Simulator } from '../sim/simulator.js';
+import { PS_PER_S, us, type Time } from '../sim/time.js';
+import { Timer } from '../sim/timer.js';
+import type { Packet, PacketPool } from '../fabric/packet.js';
+import { ETH_PREAMBLE_IFG_BYTES } from '../fabric/packet.js';
+import type { FlowRecord, FlowTable } from '../metrics/flow-table.js';
+import type { TrafficCounters } from '../metrics/traffic.js';
+import type { CongestionControl } from './cc/congestion-control.js';
+import type { Endpoint, NicHandle, SendQueue } from './endpoint.js';
+import type { RoceV2Params } from './roce-v2-params.js';
+import { ackFrameBytes, writeFrameBytes } from './roce-v2-headers.js';
+
+/** RoCEv2 opcodes this model uses (its own codes, in `Packet.type`). */
+export const OP_WRITE = 1;
+export const OP_ACK = 2;
+export const OP_NAK = 3;
+/** `Packet.flags` bits. */
+export const FLAG_FIRST = 1;
+export const FLAG_LAST = 2;
+
+const RTO = 0;
+
+/** A message queued on the QP: a PSN range. */
+interface Message {
+  flow: FlowRecord;
+  firstPsn: number;
+  packets: number;
+}
+
+/** Everything a QP needs from the run. */
+export interface RoceV2QpContext {
+  sim: Simulator;
+  pool: PacketPool;
+  traffic: TrafficCounters;
+  flows: FlowTable;
+  /** Connection index (the packet's `conn`). */
+  conn: number;
+  src: number;
+  dst: number;
+  srcNic: NicHandle;
+  dstNic: NicHandle;
+  params: RoceV2Params;
+  /** Payload bytes per packet (the IB MTU). */
+  mtu: number;
+  vlan: boolean;
+  cc: CongestionControl;
+  /** 5-tuple hash incl. this QP's UDP source port. */
+  flowHash: number;
+}
+
+/**
+ * A RoCEv2 reliable-connection queue pair carrying RDMA WRITEs, both ends in one object.
+ *
+ * Requester: messages are segmented lazily into MTU packets with consecutive PSNs
+ * (FIRST/MIDDLE/LAST; RETH on the first); `una` is the oldest unacknowledged PSN and `sndPsn`
+ * the next to transmit. A NAK or a retransmission timeout rewinds `sndPsn` to the missing PSN
+ * and resends everything from there (go-back-N). The RTO timer is pushed back on progress.
+ *
+ * Responder: accepts only the expected PSN; ACKs are cumulative (they carry the next expected
+ * PSN) and coalesced, one per `ack_every` in-order packets and always on the last packet of a
+ * message; the first out-of-order packet after progress is answered with one NAK; duplicates
+ * are answered with an ACK so that a sender recovering by timeout learns how far it got.
+ * PSNs are kept as unbounded integers (the 24-bit wrap is not modelled).
+ */
+export class RoceV2Qp implements SendQueue, Endpoint, Actor {
+  actorId = -1;
+  inNic = false;
+  readonly priority: number;
+  private readonly ackPriority: number;
+  private readonly messages = new Ring<Message>(4);
+  /** PSN after the last packet of the last queued message. */
+  private endPsn = 0;
+  private sndPsn = 0;
+  private una = 0;
+  /** Highest PSN + 1 ever transmitted (below it, a transmission is a retransmission). */
+  private maxSent = 0;
+  /** Position in `messages` of the message holding `sndPsn`. */
+  private cursor = 0;
+  private retries = 0;
+  private nextSendAt: Time = 0;
+  private readonly rto: Timer;
+  private readonly rtoPs: Time;
+  // responder
+  private expected = 0;
+  private nakSent = false;
+  private unacked = 0;
+  private readonly ackBytes: number;
+  /** Messages whose last byte the responder has not yet received, oldest first. */
+  private readonly inbound = new Ring<Message>(4);
+
+  constructor(private readonly ctx: RoceV2QpContext) {
+    this.priority = ctx.params.priority;
+    this.ackPriority = ctx.params.ack_priority ?? ctx.params.priority;
+    this.rtoPs = us(ctx.params.rto_us);
+    this.rto = new Timer(ctx.sim, this, RTO);
+    this.ackBytes = ackFrameBytes(ctx.vlan);
+  }
+
+  /** Posts a WRITE of `flow.bytes` bytes. */
+  post(flow: FlowRecord): void {
+    const packets = Math.max(1, Math.ceil(flow.bytes / this.ctx.mtu));
+    const m: Message = { flow, firstPsn: this.endPsn, packets };
+    this.messages.push(m);
+    this.inbound.push(m);
+    this.endPsn += packets;
+    this.ctx.srcNic.activate(this);
+  }
+
+  // ---- requester: SendQueue ----
+
+  hasData(): boolean {
+    return this.sndPsn < this.endPsn;
+  }
+
+  readyAt(now: Time): Time {
+    const w = this.ctx.params.window_packets;
+    if (w > 0 && this.sndPsn - this.una >= w) return Infinity;
+    const winBytes = this.ctx.cc.windowBytes();
+    if (winBytes !== Infinity && (this.sndPsn - this.una) * this.ctx.mtu >= winBytes) return Infinity;
+    return this.nextSendAt > now ? this.nextSendAt : now;
+  }
+
+  nextPacket(): Packet {
+    const ctx = this.ctx;
+    const m = this.messages.at(this.cursor)!;
+    const k = this.sndPsn - m.firstPsn;
+    const last = k === m.packets - 1;
+    const payload = last ? m.flow.bytes - k * ctx.mtu : ctx.mtu;
+    const pkt = ctx.pool.acquire();
+    pkt.src = ctx.src;
+    pkt.dst = ctx.dst;
+    pkt.priority = this.priority;
+    pkt.flowHash = ctx.flowHash;
+    pkt.ecn = 2; // ECT(0): RoCEv2 NICs mark data ECN-capable
+    pkt.conn = ctx.conn;
+    pkt.type = OP_WRITE;
+    pkt.psn = this.sndPsn;
+    pkt.flags = (k === 0 ? FLAG_FIRST : 0) | (last ? FLAG_LAST : 0);
+    pkt.payload = payload;
+    pkt.frameBytes = writeFrameBytes(payload, k === 0, ctx.vlan);
+    pkt.sentAt = ctx.sim.now;
+    ctx.traffic.injectedPackets++;
+    ctx.traffic.injectedBytes += pkt.frameBytes;
+    m.flow.packetsSent++;
+    if (this.sndPsn < this.maxSent) m.flow.retxPackets++;
+    this.sndPsn++;
+    if (this.sndPsn > this.maxSent) this.maxSent = this.sndPsn;
+    if (last) this.cursor++;
+    const rate = ctx.cc.rateBps(ctx.srcNic.rateBps);
+    if (rate < ctx.srcNic.rateBps) {
+      this.nextSendAt = ctx.sim.now + Math.ceil(((pkt.frameBytes + ETH_PREAMBLE_IFG_BYTES) * 8 * PS_PER_S) / rate);
+    }
+    if (!this.rto.armed) this.rto.setAfter(this.rtoPs);
+    return pkt;
+  }
+
+  // ---- both ends: Endpoint ----
+
+  onPacket(pkt: Packet, host: number): void {
+    if (pkt.type === OP_WRITE) {
+      if (host === this.ctx.dst) this.onData(pkt);
+    } else if (host === this.ctx.src) {
+      this.onAck(pkt.psn, pkt.type === OP_NAK);
+    }
+  }
+
+  /** RTO expiry. */
+  onEvent(kind: number): void {
+    if (kind !== RTO || this.una >= this.maxSent) return;
+    const ctx = this.ctx;
+    this.retries++;
+    const head = this.messages.peek();
+    if (head !== undefined) head.flow.timeouts++;
+    if (this.retries > ctx.params.retry_count) {
+      // retry count exceeded: the QP goes to the error state and flushes its messages
+      while (this.messages.length > 0) ctx.flows.end(this.messages.shift()!.flow, 'failed', ctx.sim.now);
+      this.sndPsn = this.una = this.maxSent = this.endPsn;
+      this.cursor = 0;
+      return;
+    }
+    ctx.cc.onTimeout(ctx.sim.now);
+    this.goBack(this.una);
+    this.rto.setAfter(this.rtoPs);
+  }
+
+  private onAck(psn: number, nak: boolean): void {
+    const ctx = this.ctx;
+    if (psn > this.una) {
+      const acked = psn - this.una;
+      this.una = psn;
+      this.retries = 0;
+      while (this.messages.length > 0) {
+        const m = this.messages.peek()!;
+        if (m.firstPsn + m.packets > this.una) break;
+        this.messages.shift();
+        this.cursor--;
+        ctx.flows.end(m.flow, 'done', ctx.sim.now);
+      }
+      if (this.cursor < 0) this.cursor = 0;
+      if (this.sndPsn < this.una) this.goBack(this.una);
+      ctx.cc.onAck(acked * ctx.mtu, -1, ctx.sim.now);
+      if (this.una >= this.maxSent) this.rto.cancel();
+      else this.rto.setAfter(this.rtoPs);
+      if (this.hasData()) ctx.srcNic.activate(this);
+    }
+    if (nak && psn < this.sndPsn) {
+      ctx.cc.onCongestionSignal(ctx.sim.now);
+      this.goBack(psn);
+    }
+  }
+
+  /** Resumes transmission at `psn` (go-back-N). */
+  private goBack(psn: number): void {
+    this.sndPsn = psn;
+    let i = 0;
+    for (; i < this.messages.length; i++) {
+      const m = this.messages.at(i)!;
+      if (psn < m.firstPsn + m.packets) break;
+    }
+    this.cursor = i;
+    if (this.hasData()) this.ctx.srcNic.activate(this);
+  }
+
+  // ---- responder ----
+
+  private onData(pkt: Packet): void {
+    const ctx = this.ctx;
+    if (pkt.psn === this.expected) {
+      this.expected++;
+      this.nakSent = false;
+      const m = this.inbound.peek()!;
+      m.flow.deliveredBytes += pkt.payload;
+      if (pkt.ecn === 3) m.flow.ecnMarked++;
+      const last = (pkt.flags & FLAG_LAST) !== 0;
+      if (last) {
+        m.flow.recvDone = ctx.sim.now;
+        this.inbound.shift();
+      }
+      if (++this.unacked >= ctx.params.ack_every || last) this.sendAck(OP_ACK);
+    } else if (pkt.psn > this.expected) {
+      if (!this.nakSent) {
+        this.nakSent = true;
+        this.sendAck(OP_NAK);
+      }
+    } else {
+      this.sendAck(OP_ACK); // duplicate
+    }
+  }
+
+  private sendAck(op: number): void {
+    const ctx = this.ctx;
+    this.unacked = 0;
+    const a = ctx.pool.acquire();
+    a.src = ctx.dst;
+    a.dst = ctx.src;
+    a.priority = this.ackPriority;
+    a.flowHash = ctx.flowHash ^ 0x5bd1e995;
+    a.conn = ctx.conn;
+    a.type = op;
+    a.psn = this.expected;
+    a.frameBytes = this.ackBytes;
+    a.sentAt = ctx.sim.now;
+    ctx.traffic.injectedPackets++;
+    ctx.traffic.injectedBytes += a.frameBytes;
+    ctx.dstNic.sendPacket(a);
+  }
+}

@@ -1,0 +1,42 @@
+import type { Variant } from '../sim/registry.js';
+import type { Rng } from '../sim/rng.js';
+import type { Time } from '../sim/time.js';
+
+/** The RDMA verbs a workload can ask for. */
+export type Verb = 'write';
+
+/** One flow (an RDMA message / transfer) to simulate. */
+export interface FlowSpec {
+  /** Sending host id (an index into {@link WorkloadContext.hosts}). */
+  src: number;
+  /** Receiving host id; never equal to `src`. */
+  dst: number;
+  /** Message size in bytes (> 0). */
+  bytes: number;
+  /** When the work request is posted, in picoseconds. */
+  start: Time;
+  /** The RDMA verb. */
+  verb: Verb;
+}
+
+/** What a workload generator may use: the hosts, a random stream and where its config came from. */
+export interface WorkloadContext {
+  /** Host node keys; the index is the host id used in {@link FlowSpec}. */
+  hosts: readonly string[];
+  /** The workload's own random stream (fork it for each independent choice). */
+  rng: Rng;
+  /** Experiment file, for error messages. */
+  file?: string;
+  /** Dotted field path of the workload block, for error messages (`workload`). */
+  field: string;
+}
+
+/**
+ * A workload: a zod schema of its parameters and a generator of flows. `generate` returns the
+ * flows sorted by (start, src, dst) and throws a `ConfigError` naming the field for a parameter
+ * that only the hosts can check (an unknown host, more senders than hosts).
+ */
+export interface WorkloadVariant<P = unknown> extends Variant<P> {
+  /** The flows for `params` on `ctx.hosts`, sorted by (start, src, dst). */
+  generate(params: P, ctx: WorkloadContext): FlowSpec[];
+}
