@@ -167,7 +167,7 @@ function checkTopLevelKeys(raw: unknown, file?: string): void {
     if (known.includes(key)) continue;
     const near = known.find((k) => editDistance(k, key.toLowerCase()) <= 2);
     const hint = near === undefined ? `expected one of: ${known.join(', ')}` : `did you mean '${near}'?`;
-    throw new ConfigError(`unknown field '${key}'; ${hint}`, { file, field: key });
+    throw new ConfigError(`unknown field '${key}'; ${hint}`, { file, field: key === '' ? '""' : key });
   }
 }
 

@@ -120,6 +120,16 @@ export class EgressPort implements Actor {
     if (!this.busy) this.startNext();
   }
 
+  /** Calls `fn` for every frame this port holds: queued data, queued control frames, the one being serialized. */
+  forEachHeld(fn: (pkt: Packet) => void): void {
+    if (this.current !== null) fn(this.current);
+    for (let i = 0; i < this.control.length; i++) fn(this.control.at(i)!);
+    for (let c = 0; c < TRAFFIC_CLASSES; c++) {
+      const q = this.queues[c]!;
+      for (let i = 0; i < q.length; i++) fn(q.at(i)!);
+    }
+  }
+
   /** Packets queued in class `c`. */
   queueLength(c: number): number {
     return this.queues[c]!.length;

@@ -33,6 +33,11 @@ export class Link implements Actor {
     return this.inflight.length;
   }
 
+  /** Calls `fn` for every packet on the cable, oldest first. */
+  forEachInFlight(fn: (pkt: Packet) => void): void {
+    for (let i = 0; i < this.inflight.length; i++) fn(this.inflight.at(i)!);
+  }
+
   /** Hands a fully serialized packet to the cable. */
   send(pkt: Packet): void {
     const at = this.sim.now + this.delay;

@@ -61,10 +61,10 @@ describe('loadExperimentFile', () => {
   });
 
   it('reports a YAML syntax error with file:line:col and the line', () => {
-    const file = write('name: q\nworkload:\n  kind: incast\n   senders: 3\n');
+    const file = write('name: q\nseed: 1\nworkload: : x\n');
     const e = configError(() => loadExperimentFile(file));
-    expect(e.message).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:4:\\d+: YAML syntax error: `));
-    expect(e.message).toContain('senders: 3');
+    expect(e.message).toContain(`${file}:3:11: YAML syntax error: Nested mappings`);
+    expect(e.message).toContain('workload: : x');
     expect(e.message).not.toContain('    at '); // no stack
   });
 
