@@ -50,30 +50,43 @@ export interface OutputsConfig {
 
 /** A validated experiment with every default filled in: what `runExperiment()` consumes. */
 export interface ExperimentConfig {
+  /** Experiment name (`/^[A-Za-z0-9][A-Za-z0-9._-]*$/`), used in the results path. */
   name: string;
+  /** What the experiment shows. */
   description?: string;
+  /** Root random seed; every random stream is forked from it. */
   seed: number;
+  /** The network. */
   topology: TopologyConfig;
+  /** Switches and links. */
   fabric: FabricConfig;
+  /** `{kind, ...params}` of a `transports` entry (default `roce-v2`). */
   transport: VariantConfig;
+  /** `{kind, ...params}` of a `congestionControls` entry (default `none`). */
   cc: VariantConfig;
+  /** `{kind, ...params}` of a `workloads` entry. */
   workload: VariantConfig;
+  /** When to stop. */
   stop: StopConfig;
+  /** Where and what to write. */
   outputs: OutputsConfig;
 }
 
 /** `{kind, ...params}`: the kind is checked here, the params later by the variant's own schema. */
-function variantBlock(what: string, registryName: string, defaultKind?: string, whenMissing?: string) {
-  const kind = z.string().min(1).describe(`the ${what}: a name from \`fabricsim list ${registryName}\``);
-  const shape = { kind: defaultKind === undefined ? kind : kind.default(defaultKind) };
-  return z.object(shape, { error: (iss) => (iss.input === undefined && whenMissing ? whenMissing : undefined) }).loose();
+function variantBlock(what: string, opts: { defaultKind?: string; whenMissing?: string }) {
+  const kind = z.string().min(1).describe(`the ${what}, by its registered name (\`fabricsim list\`)`);
+  const shape = { kind: opts.defaultKind === undefined ? kind : kind.default(opts.defaultKind) };
+  const error = (iss: { input?: unknown }) => (iss.input === undefined ? opts.whenMissing : undefined);
+  return z.object(shape, { error }).loose();
 }
+
+const topologyFile = z.string().min(1).describe("a topology file (graphology JSON), relative to the experiment file's folder");
 
 const topologySchema = z
   .object({
     generator: z.string().min(1).optional().describe(`topology generator name (default ${DEFAULT_GENERATOR} when no file is given)`),
     params: z.record(z.string(), z.unknown()).optional().describe("the generator's parameters; absent ones take their defaults"),
-    file: z.string().min(1).optional().describe("a topology file (graphology JSON), relative to the experiment file's folder"),
+    file: topologyFile.optional(),
   })
   .strict()
   .superRefine((t, ctx) => {
@@ -123,13 +136,15 @@ const baseShape = {
   seed: z.int().min(0).default(1).describe('root random seed (integer ≥ 0, default 1); same seed, same results'),
   topology: topologySchema,
   fabric: fabricSchema,
-  transport: variantBlock('transport', 'transports', DEFAULT_TRANSPORT)
+  transport: variantBlock('transport', { defaultKind: DEFAULT_TRANSPORT })
     .default(() => ({ kind: DEFAULT_TRANSPORT }))
     .describe(`the transport and its parameters, flat next to \`kind\` (default ${DEFAULT_TRANSPORT})`),
-  cc: variantBlock('congestion control', 'cc', DEFAULT_CC)
+  cc: variantBlock('congestion control', { defaultKind: DEFAULT_CC })
     .default(() => ({ kind: DEFAULT_CC }))
     .describe(`the congestion control and its parameters, flat next to \`kind\` (default ${DEFAULT_CC})`),
-  workload: variantBlock('workload', 'workloads', undefined, 'required: the traffic to run, e.g. `workload: { kind: incast, senders: 8, bytes: 1000000 }`').describe('the traffic: a workload and its parameters, flat next to `kind`'),
+  workload: variantBlock('workload', {
+    whenMissing: 'required: the traffic to run, e.g. `workload: { kind: incast, senders: 8, bytes: 1000000 }`',
+  }).describe('the traffic: a workload and its parameters, flat next to `kind`'),
   stop: stopSchema,
   outputs: outputsSchema,
 };
@@ -240,7 +255,7 @@ function topologyUnion() {
       .strict()
       .describe(`${g.name}: ${g.description}`);
   });
-  const file = z.object({ file: baseShape.topology.unwrap().shape.file.unwrap() }).strict().describe('a topology file');
+  const file = z.object({ file: topologyFile }).strict().describe('a topology file');
   return z.union([...options, file]);
 }
 

@@ -37,6 +37,7 @@ export class Simulator {
 
   /** Schedules `actor.onEvent(kind, arg)` `delay` picoseconds from now. */
   after(delay: Time, actor: Actor, kind: number, arg = 0): void {
+    if (!(delay >= 0)) throw new RangeError(`cannot schedule ${delay} ps from now: a delay must be >= 0`);
     this.queue.push(this.now + delay, actor.actorId, kind, arg);
   }
 

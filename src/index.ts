@@ -1,0 +1,79 @@
+/**
+ * fabricsim's library API. Everything exported here is public and documented; anything else is
+ * internal and may change.
+ *
+ * @example
+ * ```ts
+ * import { runExperiment, writeResults } from 'fabricsim';
+ * const result = runExperiment({
+ *   name: 'hello',
+ *   topology: { generator: 'star', params: { hosts: 4 } },
+ *   workload: { kind: 'incast', receiver: 'h0', senders: 3, bytes: 100_000 },
+ * });
+ * writeResults(result, 'results/hello');
+ * ```
+ */
+
+// ---- running experiments ----
+export { runExperiment } from './experiment/run.js';
+export type { RunOptions, RunProgress, RunResult, StopReason } from './experiment/run.js';
+export { writeResults, FLOWS_COLUMNS, PORTS_COLUMNS, SAMPLES_COLUMNS, PFC_COLUMNS, RESULT_FILES } from './experiment/output.js';
+export { loadExperimentFile, applySet } from './experiment/load.js';
+export type { LoadedExperiment, LoadOptions } from './experiment/load.js';
+export { validateExperiment, experimentJsonSchema } from './experiment/schema.js';
+export type { ExperimentConfig, TopologyConfig, VariantConfig, StopConfig, OutputsConfig } from './experiment/schema.js';
+export type { FabricConfig, PfcConfig, EcnConfig, BufferConfig, SchedulerConfig, RoutingConfig } from './experiment/fabric-schema.js';
+export { prepareExperiment } from './experiment/prepare.js';
+export type { PreparedExperiment } from './experiment/prepare.js';
+
+// ---- topologies ----
+export {
+  generators,
+  buildTopology,
+  validateTopology,
+  loadTopology,
+  saveTopology,
+  describeTopology,
+  formatDescription,
+} from './topology/index.js';
+export type { Topology, NodeAttributes, EdgeAttributes, GraphAttributes, NodeRole, TopologyGenerator, TopologyDescription } from './topology/index.js';
+
+// ---- workloads, transports, congestion control ----
+export { workloads } from './workload/index.js';
+export type { FlowSpec, WorkloadContext, WorkloadVariant } from './workload/index.js';
+export { transports } from './transport/registry.js';
+export type { TransportVariant, Connection, ConnectionContext, Framing, FramingOptions } from './transport/transport.js';
+export { congestionControls } from './transport/cc/index.js';
+export type { CongestionControl, CongestionControlVariant } from './transport/cc/index.js';
+
+// ---- the engine ----
+export { Simulator } from './sim/simulator.js';
+export type { Actor } from './sim/actor.js';
+export { EventQueue } from './sim/event-queue.js';
+export { Timer } from './sim/timer.js';
+export { Rng } from './sim/rng.js';
+export { Ring } from './sim/ring.js';
+export { Pool } from './sim/pool.js';
+export { Registry } from './sim/registry.js';
+export type { Variant } from './sim/registry.js';
+export { ConfigError, SimulationError } from './sim/errors.js';
+export { ns, us, ms, gbps, KiB, MiB, txTime, toNs, PS_PER_NS, PS_PER_US, PS_PER_MS, PS_PER_S } from './sim/time.js';
+export type { Time } from './sim/time.js';
+
+// ---- the fabric (for building custom scenarios) ----
+export { buildFabric, Fabric } from './fabric/build-fabric.js';
+export type { FabricOptions } from './fabric/build-fabric.js';
+export { Packet, PacketPool } from './fabric/packet.js';
+export type { PacketSink } from './fabric/packet-sink.js';
+export { EgressPort } from './fabric/egress-port.js';
+export { Link } from './fabric/link.js';
+export { Switch } from './fabric/switch.js';
+export { pfcHeadroomBytes } from './fabric/flow-control/pfc.js';
+
+// ---- metrics ----
+export { FlowRecord, FlowTable } from './metrics/flow-table.js';
+export { summarize } from './metrics/summary.js';
+export type { RunSummary } from './metrics/summary.js';
+export { percentile, mean, jainIndex } from './metrics/stats.js';
+export { idealFct } from './metrics/ideal-fct.js';
+export { VERSION } from './version.js';
