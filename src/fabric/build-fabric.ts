@@ -1,3 +1,4 @@
+import { ConfigError } from '../sim/errors.js';
 import type { Simulator } from '../sim/simulator.js';
 import { ns, type Time } from '../sim/time.js';
 import { PortCounters } from '../metrics/port-counters.js';
@@ -13,7 +14,7 @@ import { RedMarker } from './marking/red.js';
 import { ThresholdMarker } from './marking/threshold.js';
 import { PacketPool, type Packet } from './packet.js';
 import { FlowHashEcmp, PacketSpray, mix32, type PathSelector } from './routing/ecmp.js';
-import { Fib } from './routing/fib.js';
+import { Fib, MAX_FIB_ENTRIES } from './routing/fib.js';
 import { Dwrr } from './scheduler/dwrr.js';
 import type { Scheduler } from './scheduler/scheduler.js';
 import { StrictPriority } from './scheduler/strict-priority.js';
@@ -131,6 +132,12 @@ export class Fabric {
       portDelay[pu] = portDelay[pv] = ns(a.delay_ns);
     });
     this.counters = new PortCounters(totalPorts);
+    if (Fib.entries(switches, hostNodes.length) > MAX_FIB_ENTRIES) {
+      throw new ConfigError(
+        `the topology has ${switches.toLocaleString('en-US')} switches and ${hostNodes.length.toLocaleString('en-US')} hosts: its forwarding tables would need ${Fib.entries(switches, hostNodes.length).toLocaleString('en-US')} entries, more than the ${MAX_FIB_ENTRIES.toLocaleString('en-US')} a run supports; use a smaller topology`,
+        { field: 'topology' },
+      );
+    }
     this.fib = Fib.build(this.adjStart, this.adjPeer, this.switchOf, this.hostNode);
 
     const rng = sim.rng.fork('fabric');

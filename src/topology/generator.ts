@@ -17,4 +17,9 @@ import type { Topology } from './types.js';
 export interface TopologyGenerator<P = any> extends Variant<P> {
   /** Builds the graph for already-parsed parameters. */
   build(params: P): Topology;
+  /**
+   * Nodes and links `build` would create, computed from the parameters alone, so that an
+   * impossible size is refused before any memory is spent on it.
+   */
+  size(params: P): { nodes: number; links: number };
 }

@@ -1,25 +1,26 @@
 /**
  * Forwarding tables of every switch, compiled from the graph into typed arrays (CSR): for
  * (switch s, destination host h) the candidate egress ports are
- * `ports[offsets[s·H + h] .. offsets[s·H + h + 1])`, every port on a shortest path to h
- * (equal-cost multipath). Hosts do not forward, so paths never transit a host.
+ * `ports[offsets[h·S + s] .. offsets[h·S + s + 1])` (S switches), every port on a shortest path to
+ * h (equal-cost multipath). Hosts do not forward, so paths never transit a host. The table is
+ * destination-major so that one breadth-first search per destination fills it in order.
  */
 export class Fib {
   private constructor(
-    /** Number of destination hosts. */
-    readonly hosts: number,
+    /** Number of switches. */
+    readonly switches: number,
     private readonly offsets: Uint32Array,
     private readonly ports: Uint16Array,
   ) {}
 
   /** First index into the port list for (switch, host). */
   start(sw: number, host: number): number {
-    return this.offsets[sw * this.hosts + host]!;
+    return this.offsets[host * this.switches + sw]!;
   }
 
   /** Number of equal-cost ports for (switch, host); 0 when unreachable. */
   count(sw: number, host: number): number {
-    const i = sw * this.hosts + host;
+    const i = host * this.switches + sw;
     return this.offsets[i + 1]! - this.offsets[i]!;
   }
 
@@ -36,6 +37,11 @@ export class Fib {
     return out;
   }
 
+  /** Table entries (switches × hosts) a fabric needs; the build refuses more than {@link MAX_FIB_ENTRIES}. */
+  static entries(switches: number, hosts: number): number {
+    return switches * hosts;
+  }
+
   /**
    * Builds the tables by one breadth-first search per destination host.
    * @param adjStart CSR row starts: node n's ports are adjStart[n] .. adjStart[n+1]-1
@@ -46,12 +52,14 @@ export class Fib {
   static build(adjStart: Uint32Array, adjPeer: Int32Array, switchOf: Int32Array, hostNode: Int32Array): Fib {
     const nodes = switchOf.length;
     const hosts = hostNode.length;
-    let switches = 0;
-    for (let n = 0; n < nodes; n++) if (switchOf[n]! >= 0) switches++;
+    const switchNode: number[] = [];
+    for (let n = 0; n < nodes; n++) if (switchOf[n]! >= 0) switchNode[switchOf[n]!] = n;
+    const S = switchNode.length;
     const dist = new Int32Array(nodes);
     const queue = new Int32Array(nodes);
-    // per destination: list of (switch, ports) → assemble as counts first
-    const lists: number[][] = new Array<number[]>(switches * hosts);
+    const offsets = new Uint32Array(S * hosts + 1);
+    let ports = new Uint16Array(Math.max(16, S * hosts * 2));
+    let total = 0;
     for (let h = 0; h < hosts; h++) {
       dist.fill(-1);
       const target = hostNode[h]!;
@@ -70,29 +78,27 @@ export class Fib {
           }
         }
       }
-      for (let n = 0; n < nodes; n++) {
-        const s = switchOf[n]!;
-        if (s < 0 || dist[n]! < 0) continue;
-        const list: number[] = [];
+      for (let s = 0; s < S; s++) {
+        offsets[h * S + s] = total;
+        const n = switchNode[s]!;
+        if (dist[n]! < 0) continue;
         for (let p = adjStart[n]!; p < adjStart[n + 1]!; p++) {
           const m = adjPeer[p]!;
-          if (dist[m] === dist[n]! - 1 && (switchOf[m]! >= 0 || m === target)) list.push(p - adjStart[n]!);
+          if (dist[m] === dist[n]! - 1 && (switchOf[m]! >= 0 || m === target)) {
+            if (total === ports.length) {
+              const grown = new Uint16Array(ports.length * 2);
+              grown.set(ports);
+              ports = grown;
+            }
+            ports[total++] = p - adjStart[n]!;
+          }
         }
-        lists[s * hosts + h] = list;
       }
     }
-    const offsets = new Uint32Array(switches * hosts + 1);
-    let total = 0;
-    for (let i = 0; i < switches * hosts; i++) {
-      offsets[i] = total;
-      total += lists[i]?.length ?? 0;
-    }
-    offsets[switches * hosts] = total;
-    const ports = new Uint16Array(total);
-    for (let i = 0; i < switches * hosts; i++) {
-      const l = lists[i];
-      if (l) ports.set(l, offsets[i]!);
-    }
-    return new Fib(hosts, offsets, ports);
+    offsets[S * hosts] = total;
+    return new Fib(S, offsets, ports.slice(0, total));
   }
 }
+
+/** The largest forwarding table (switches × destination hosts) a run may build. */
+export const MAX_FIB_ENTRIES = 64_000_000;

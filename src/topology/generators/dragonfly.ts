@@ -68,6 +68,10 @@ export const dragonfly: TopologyGenerator<DragonflyParams> = {
   name: 'dragonfly',
   description: 'dragonfly (Kim et al. 2008): fully meshed groups joined by global links',
   params,
+  size: (p) => {
+    const g = dragonflyGroups(p);
+    return { nodes: g * p.a * (p.p + 1), links: g * p.a * p.p + (g * p.a * (p.a - 1)) / 2 + (g * p.a * p.h) / 2 };
+  },
   build(p) {
     const G = dragonflyGroups(p);
     const b = new TopologyBuilder();

@@ -24,6 +24,7 @@ export const dumbbell: TopologyGenerator<DumbbellParams> = {
   name: 'dumbbell',
   description: 'two switches joined by one bottleneck link, hosts on each side',
   params,
+  size: (p) => ({ nodes: p.hosts_left + p.hosts_right + 2, links: p.hosts_left + p.hosts_right + 1 }),
   build(p) {
     const b = new TopologyBuilder();
     const left = b.switch('left', { layer: 'switch' });

@@ -31,6 +31,7 @@ export const fatTree: TopologyGenerator<FatTreeParams> = {
   name: 'fat-tree',
   description: 'k-ary fat tree (Al-Fares et al. 2008): k³/4 hosts, three switch tiers',
   params,
+  size: (p) => ({ nodes: p.k ** 3 / 4 + (5 * p.k ** 2) / 4, links: (3 * p.k ** 3) / 4 }),
   build(p) {
     const half = p.k / 2;
     const b = new TopologyBuilder();

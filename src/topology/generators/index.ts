@@ -1,4 +1,5 @@
 import { parseWith, joinPath } from '../../sim/parse.js';
+import { ConfigError } from '../../sim/errors.js';
 import { Registry } from '../../sim/registry.js';
 import type { TopologyGenerator } from '../generator.js';
 import type { Topology } from '../types.js';
@@ -9,6 +10,12 @@ import { fatTree } from './fat-tree.js';
 import { leafSpine } from './leaf-spine.js';
 import { star } from './star.js';
 import { torus } from './torus.js';
+
+/**
+ * The largest topology (nodes + links) a generator may build: about a k=96 fat tree. Bigger
+ * fabrics do not fit a run's memory budget on a normal machine.
+ */
+export const MAX_TOPOLOGY_ELEMENTS = 2_000_000;
 
 /** Every topology generator, by name. A new generator is one file plus one line here. */
 export const generators = new Registry<TopologyGenerator>('topology generator')
@@ -35,6 +42,13 @@ export function buildTopology(name: string, params: unknown, where: { file?: str
     file: where.file,
     field: joinPath(where.field, ['params']),
   });
+  const size = gen.size(parsed);
+  if (!(size.nodes + size.links <= MAX_TOPOLOGY_ELEMENTS)) {
+    throw new ConfigError(
+      `these parameters make ${size.nodes.toLocaleString('en-US')} nodes and ${size.links.toLocaleString('en-US')} links; fabricsim handles up to ${MAX_TOPOLOGY_ELEMENTS.toLocaleString('en-US')} nodes + links in one run (make the topology smaller)`,
+      { file: where.file, field: joinPath(where.field, ['params']) },
+    );
+  }
   const g = gen.build(parsed);
   g.replaceAttributes({ name, generator: name, params: parsed });
   validateTopology(g, { file: where.file });

@@ -46,6 +46,10 @@ export const leafSpine: TopologyGenerator<LeafSpineParams> = {
   name: 'leaf-spine',
   description: 'two-tier Clos: every leaf joined to every spine',
   params,
+  size: (p) => ({
+    nodes: p.leaves * p.hosts_per_leaf + p.leaves + p.spines,
+    links: p.leaves * p.hosts_per_leaf + p.leaves * p.spines * p.links_per_spine,
+  }),
   build(p) {
     const b = new TopologyBuilder();
     const leaves = Array.from({ length: p.leaves }, (_, i) => b.switch(`leaf${i}`, { layer: 'leaf' }));

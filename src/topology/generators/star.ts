@@ -18,6 +18,7 @@ export const star: TopologyGenerator<StarParams> = {
   name: 'star',
   description: 'hosts around one switch',
   params,
+  size: (p) => ({ nodes: p.hosts + 1, links: p.hosts }),
   build(p) {
     const b = new TopologyBuilder();
     const sw = b.switch('sw0', { layer: 'switch' });

@@ -42,6 +42,10 @@ export const torus: TopologyGenerator<TorusParams> = {
   name: 'torus',
   description: '2-D or 3-D torus of switches with wrap-around links',
   params,
+  size: (p) => {
+    const switches = p.dims.reduce((a: number, b: number) => a * b, 1);
+    return { nodes: switches * (1 + p.hosts_per_switch), links: switches * (p.hosts_per_switch + p.dims.length) };
+  },
   build(p) {
     const b = new TopologyBuilder();
     const all = gridCoords(p.dims);
