@@ -5,6 +5,7 @@ import { FlowRecord, FlowTable } from '../metrics/flow-table.js';
 import { idealFct, type Hop } from '../metrics/ideal-fct.js';
 import { Sampler } from '../metrics/sampler.js';
 import type { Actor } from '../sim/actor.js';
+import { ConfigError } from '../sim/errors.js';
 import { parseWith } from '../sim/parse.js';
 import { Simulator } from '../sim/simulator.js';
 import { ns, us, type Time } from '../sim/time.js';
@@ -100,7 +101,12 @@ export function runExperiment(experiment: unknown, options: RunOptions = {}): Ru
 
   const framingOptions = { mtu: config.fabric.mtu, vlan: config.fabric.vlan_tag };
   const framing = transport.framing(transportParams, framingOptions);
-  const fabric = buildFabric(sim, prepared.topology, fabricOptions(config.fabric, framing.maxFrameBytes));
+  let fabric: Fabric;
+  try {
+    fabric = buildFabric(sim, prepared.topology, fabricOptions(config.fabric, framing.maxFrameBytes));
+  } catch (e) {
+    throw e instanceof ConfigError ? e.inFile(file) : e;
+  }
 
   const connections: Endpoint[] = [];
   const nics: Nic[] = [];

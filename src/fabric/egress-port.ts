@@ -207,7 +207,10 @@ export class EgressPort implements Actor {
         pkt = q.shift()!;
         this.queueBytes[c]! -= pkt.frameBytes;
         this.totalBytes -= pkt.frameBytes;
-        if (q.length === 0) this.backlog &= ~(1 << c);
+        if (q.length === 0) {
+          this.backlog &= ~(1 << c);
+          this.scheduler.emptied?.(c);
+        }
       } else if (this.source !== null) {
         pkt = this.source.pull(this.pausedMask);
       }

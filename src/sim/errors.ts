@@ -16,6 +16,13 @@ export class ConfigError extends Error {
     this.file = options.file;
     this.field = options.field ?? '';
   }
+
+  /** This error with `file` filled in when it has none (for errors raised below the file's reader). */
+  inFile(file: string | undefined): ConfigError {
+    if (file === undefined || this.file !== undefined) return this;
+    const message = this.field ? this.message.slice(this.field.length + 2) : this.message;
+    return new ConfigError(message, { file, field: this.field });
+  }
 }
 
 /** The simulation reached a state the model forbids (a lossless drop, a deadlock, ...). */

@@ -31,7 +31,7 @@ export class Simulator {
 
   /** Schedules `actor.onEvent(kind, arg)` at absolute time `at` (not before now). */
   at(at: Time, actor: Actor, kind: number, arg = 0): void {
-    if (at < this.now) throw new RangeError(`cannot schedule at ${at} ps, before now (${this.now} ps)`);
+    if (!(at >= this.now)) throw new RangeError(`cannot schedule at ${at} ps, before now (${this.now} ps)`);
     this.queue.push(at, actor.actorId, kind, arg);
   }
 

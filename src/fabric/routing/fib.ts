@@ -10,7 +10,7 @@ export class Fib {
     /** Number of switches. */
     readonly switches: number,
     private readonly offsets: Uint32Array,
-    private readonly ports: Uint16Array,
+    private readonly ports: Uint16Array | Uint32Array,
   ) {}
 
   /** First index into the port list for (switch, host). */
@@ -58,7 +58,11 @@ export class Fib {
     const dist = new Int32Array(nodes);
     const queue = new Int32Array(nodes);
     const offsets = new Uint32Array(S * hosts + 1);
-    let ports = new Uint16Array(Math.max(16, S * hosts * 2));
+    let maxDegree = 0;
+    for (let n = 0; n < nodes; n++) maxDegree = Math.max(maxDegree, adjStart[n + 1]! - adjStart[n]!);
+    // local port numbers fit 16 bits unless a switch has more than 65,536 ports
+    const Wide = maxDegree > 0x10000 ? Uint32Array : Uint16Array;
+    let ports: Uint16Array | Uint32Array = new Wide(Math.max(16, S * hosts * 2));
     let total = 0;
     for (let h = 0; h < hosts; h++) {
       dist.fill(-1);
@@ -86,7 +90,7 @@ export class Fib {
           const m = adjPeer[p]!;
           if (dist[m] === dist[n]! - 1 && (switchOf[m]! >= 0 || m === target)) {
             if (total === ports.length) {
-              const grown = new Uint16Array(ports.length * 2);
+              const grown = new Wide(ports.length * 2);
               grown.set(ports);
               ports = grown;
             }

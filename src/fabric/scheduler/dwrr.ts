@@ -18,8 +18,22 @@ export class Dwrr implements Scheduler {
     for (let c = 0; c < TRAFFIC_CLASSES; c++) this.quantum[c] = Math.max(1, (weights[c] ?? 1) * quantumBytes);
   }
 
+  /** An emptied class forfeits its deficit; if it was being served, the round moves on. */
+  emptied(c: number): void {
+    this.deficit[c] = 0;
+    if (this.current === c) {
+      this.current = (c + 1) & (TRAFFIC_CLASSES - 1);
+      this.fresh = true;
+    }
+  }
+
   pick(eligible: number, headBytes: (c: number) => number, backlogged: number): number {
-    if (eligible === 0) return -1;
+    if (eligible === 0) {
+      // nothing to send: classes with nothing queued forfeit their deficits
+      for (let c = 0; c < TRAFFIC_CLASSES; c++) if ((backlogged & (1 << c)) === 0) this.deficit[c] = 0;
+      this.fresh = true;
+      return -1;
+    }
     for (;;) {
       const c = this.current;
       if ((eligible & (1 << c)) === 0) {

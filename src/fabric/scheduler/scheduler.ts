@@ -8,6 +8,8 @@ export interface Scheduler {
    * with a packet queued, paused or not.
    */
   pick(eligible: number, headBytes: (c: number) => number, backlogged: number): number;
+  /** Class `c`'s queue has just become empty (a dequeue took its last packet). */
+  emptied?(c: number): void;
 }
 
 /** Number of traffic classes (IEEE 802.1p priorities). */
