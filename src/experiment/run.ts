@@ -118,12 +118,18 @@ export function runExperiment(experiment: unknown, options: RunOptions = {}): Ru
 
   const flows = new FlowTable();
   const entropy = sim.rng.fork('connections');
+  const ccRng = sim.rng.fork('cc');
+  const feedback = cc.feedback(ccParams);
   const conns: Connection[] = [];
   const switchLatency = ns(config.fabric.switch_latency_ns);
   const hops = (ports: ReturnType<Fabric['path']>): Hop[] => ports.map((p) => ({ rateBps: p.rateBps, delayPs: p.link.delay }));
   for (const [i, spec] of prepared.flows.entries()) {
     const rec = flows.add(new FlowRecord(i, spec.src, spec.dst, spec.bytes, spec.start, transport.name, spec.verb));
     const flowHash = transport.flowHash(spec.src, spec.dst, entropy.uint32());
+    const fwd = hops(fabric.path(spec.src, spec.dst, flowHash));
+    const rev = hops(fabric.path(spec.dst, spec.src, flowHash ^ 0x5bd1e995));
+    rec.idealFct = idealFct(fwd, rev, framing.packets(spec.bytes), (k) => framing.frameBytes(spec.bytes, k), framing.ackFrameBytes, switchLatency);
+    const baseRttPs = idealFct(fwd, rev, 1, () => framing.maxFrameBytes, framing.ackFrameBytes, switchLatency);
     const conn = transport.connect({
       sim,
       pool: fabric.pool,
@@ -136,14 +142,18 @@ export function runExperiment(experiment: unknown, options: RunOptions = {}): Ru
       dstNic: nics[spec.dst]!,
       params: transportParams,
       framing: framingOptions,
-      cc: cc.create(ccParams, fabric.hostPort(spec.src).rateBps),
+      cc: cc.create(ccParams, {
+        sim,
+        lineRateBps: fabric.hostPort(spec.src).rateBps,
+        mtu: config.fabric.mtu,
+        baseRttPs,
+        rng: ccRng.fork(String(i)),
+      }),
+      feedback,
       flowHash,
     });
     conns.push(conn);
     connections.push(conn);
-    const fwd = hops(fabric.path(spec.src, spec.dst, flowHash));
-    const rev = hops(fabric.path(spec.dst, spec.src, flowHash ^ 0x5bd1e995));
-    rec.idealFct = idealFct(fwd, rev, framing.packets(spec.bytes), (k) => framing.frameBytes(spec.bytes, k), framing.ackFrameBytes, switchLatency);
   }
   new WorkloadDriver(sim, prepared.flows, (i) => conns[i]!.post(flows.records[i]!));
 

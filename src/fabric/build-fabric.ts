@@ -213,6 +213,7 @@ export class Fabric {
       }
       for (const port of local) {
         port.owner = s;
+        port.stampsInt = true;
         this.ingress[port.index]!.handler = s;
       }
       this.switches.push(s);

@@ -15,6 +15,7 @@ import {
 import type { Link } from './link.js';
 import { ETH_PREAMBLE_IFG_BYTES, type Packet } from './packet.js';
 import type { Scheduler } from './scheduler/scheduler.js';
+import { stampInt } from './telemetry/int.js';
 import { TRAFFIC_CLASSES } from './scheduler/scheduler.js';
 
 const TX_DONE = 0;
@@ -61,6 +62,8 @@ export class EgressPort implements Actor {
   private backlog = 0;
   private busy = false;
   private current: Packet | null = null;
+  /** Whether this port stamps INT on packets that ask for it (switch ports). */
+  stampsInt = false;
   /** On-demand packets (host NICs); consulted when no queued packet is eligible. */
   source: PacketSource | null = null;
   owner: EgressOwner | null = null;
@@ -210,6 +213,9 @@ export class EgressPort implements Actor {
         if (q.length === 0) {
           this.backlog &= ~(1 << c);
           this.scheduler.emptied?.(c);
+        }
+        if (this.stampsInt && pkt.wantsInt) {
+          stampInt(pkt, this.totalBytes, this.counters.get(this.index, PC_TX_BYTES), this.sim.now, this.rateBps);
         }
       } else if (this.source !== null) {
         pkt = this.source.pull(this.pausedMask);

@@ -49,6 +49,18 @@ export class Packet {
   flags = 0;
   /** Time the packet left its source NIC, ps. */
   sentAt = 0;
+  /** ACKs: the send time of the data packet that triggered this ACK, echoed for RTT samples. */
+  echoTs = 0;
+  /** ACKs: how many of the packets this ACK newly covers arrived with ECN CE (ECN echo). */
+  ecnEcho = 0;
+
+  // ---- in-band telemetry (HPCC) ----
+  /** Set by the sender: switches stamp INT on this packet. */
+  wantsInt = false;
+  /** INT records carried (0..MAX_INT_HOPS). */
+  intHops = 0;
+  /** INT records, INT_FIELDS numbers per hop; allocated on first use and kept by the pool. */
+  int: Float64Array | null = null;
 
   /** Resets every field to its default (called by the pool on reuse). */
   reset(): void {
@@ -68,6 +80,10 @@ export class Packet {
     this.psn = 0;
     this.flags = 0;
     this.sentAt = 0;
+    this.echoTs = 0;
+    this.ecnEcho = 0;
+    this.wantsInt = false;
+    this.intHops = 0;
   }
 }
 

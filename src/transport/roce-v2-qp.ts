@@ -7,7 +7,8 @@ import type { Packet, PacketPool } from '../fabric/packet.js';
 import { ETH_PREAMBLE_IFG_BYTES } from '../fabric/packet.js';
 import type { FlowRecord, FlowTable } from '../metrics/flow-table.js';
 import type { TrafficCounters } from '../metrics/traffic.js';
-import type { CongestionControl } from './cc/congestion-control.js';
+import type { AckEvent, CcFeedback, CongestionControl } from './cc/congestion-control.js';
+import { copyInt } from '../fabric/telemetry/int.js';
 import type { Endpoint, NicHandle, SendQueue } from './endpoint.js';
 import type { RoceV2Params } from './roce-v2-params.js';
 import { ackFrameBytes, writeFrameBytes } from './roce-v2-headers.js';
@@ -16,6 +17,8 @@ import { ackFrameBytes, writeFrameBytes } from './roce-v2-headers.js';
 export const OP_WRITE = 1;
 export const OP_ACK = 2;
 export const OP_NAK = 3;
+/** Congestion notification packet (RoCEv2 CNP, BTH opcode 0x81). */
+export const OP_CNP = 4;
 /** `Packet.flags` bits. */
 export const FLAG_FIRST = 1;
 export const FLAG_LAST = 2;
@@ -46,6 +49,7 @@ export interface RoceV2QpContext {
   mtu: number;
   vlan: boolean;
   cc: CongestionControl;
+  feedback: CcFeedback;
   /** 5-tuple hash incl. this QP's UDP source port. */
   flowHash: number;
 }
@@ -89,6 +93,12 @@ export class RoceV2Qp implements SendQueue, Endpoint, Actor {
   private readonly ackBytes: number;
   /** Messages whose last byte the responder has not yet received, oldest first. */
   private readonly inbound = new Ring<Message>(4);
+  /** CE-marked in-order packets since the last ACK (the ECN echo of the next ACK). */
+  private markedSinceAck = 0;
+  /** Time of the last CNP this responder sent (-Infinity: none yet). */
+  private lastCnp = -Infinity;
+  /** Reused for every ACK handed to the congestion control. */
+  private readonly ackEvent: AckEvent = { ackedBytes: 0, ackedPackets: 0, markedPackets: 0, rttPs: 0, intHops: 0, int: null, inflightBytes: 0, now: 0 };
 
   constructor(private readonly ctx: RoceV2QpContext) {
     this.priority = ctx.params.priority;
@@ -141,14 +151,16 @@ export class RoceV2Qp implements SendQueue, Endpoint, Actor {
     pkt.payload = payload;
     pkt.frameBytes = writeFrameBytes(payload, k === 0, ctx.vlan);
     pkt.sentAt = ctx.sim.now;
+    pkt.wantsInt = ctx.feedback.int;
     ctx.traffic.injectedPackets++;
     ctx.traffic.injectedBytes += pkt.frameBytes;
+    ctx.cc.onSend(pkt.frameBytes, ctx.sim.now);
     m.flow.packetsSent++;
     if (this.sndPsn < this.maxSent) m.flow.retxPackets++;
     this.sndPsn++;
     if (this.sndPsn > this.maxSent) this.maxSent = this.sndPsn;
     if (last) this.cursor++;
-    const rate = ctx.cc.rateBps(ctx.srcNic.rateBps);
+    const rate = ctx.cc.rateBps();
     if (rate < ctx.srcNic.rateBps) {
       this.nextSendAt = ctx.sim.now + Math.ceil(((pkt.frameBytes + ETH_PREAMBLE_IFG_BYTES) * 8 * PS_PER_S) / rate);
     }
@@ -162,7 +174,8 @@ export class RoceV2Qp implements SendQueue, Endpoint, Actor {
     if (pkt.type === OP_WRITE) {
       if (host === this.ctx.dst) this.onData(pkt);
     } else if (host === this.ctx.src) {
-      this.onAck(pkt.psn, pkt.type === OP_NAK);
+      if (pkt.type === OP_CNP) this.ctx.cc.onCnp(this.ctx.sim.now);
+      else this.onAck(pkt);
     }
   }
 
@@ -185,10 +198,20 @@ export class RoceV2Qp implements SendQueue, Endpoint, Actor {
     this.rto.setAfter(this.rtoPs);
   }
 
-  private onAck(psn: number, nak: boolean): void {
+  private onAck(ack: Packet): void {
     const ctx = this.ctx;
+    const psn = ack.psn;
+    const nak = ack.type === OP_NAK;
+    const acked = psn > this.una ? psn - this.una : 0;
+    const ev = this.ackEvent;
+    ev.ackedBytes = acked * ctx.mtu;
+    ev.ackedPackets = acked;
+    ev.markedPackets = ack.ecnEcho;
+    ev.rttPs = ctx.sim.now - ack.echoTs;
+    ev.intHops = ack.intHops;
+    ev.int = ack.int;
+    ev.now = ctx.sim.now;
     if (psn > this.una) {
-      const acked = psn - this.una;
       this.una = psn;
       this.retries = 0;
       while (this.messages.length > 0) {
@@ -200,15 +223,15 @@ export class RoceV2Qp implements SendQueue, Endpoint, Actor {
       }
       if (this.cursor < 0) this.cursor = 0;
       if (this.sndPsn < this.una) this.goBack(this.una);
-      ctx.cc.onAck(acked * ctx.mtu, -1, ctx.sim.now);
       if (this.una >= this.maxSent) this.rto.cancel();
       else this.rto.setAfter(this.rtoPs);
-      if (this.hasData()) ctx.srcNic.activate(this);
     }
+    ev.inflightBytes = (this.sndPsn - this.una) * ctx.mtu;
+    ctx.cc.onAck(ev);
     if (nak && psn < this.sndPsn) {
-      ctx.cc.onCongestionSignal(ctx.sim.now);
+      ctx.cc.onLoss(ctx.sim.now);
       this.goBack(psn);
-    }
+    } else if (this.hasData()) ctx.srcNic.activate(this);
   }
 
   /** Resumes transmission at `psn` (go-back-N). */
@@ -232,26 +255,43 @@ export class RoceV2Qp implements SendQueue, Endpoint, Actor {
       this.nakSent = false;
       const m = this.inbound.peek()!;
       m.flow.deliveredBytes += pkt.payload;
-      if (pkt.ecn === 3) m.flow.ecnMarked++;
+      if (pkt.ecn === 3) {
+        m.flow.ecnMarked++;
+        this.markedSinceAck++;
+      }
       const last = (pkt.flags & FLAG_LAST) !== 0;
       if (last) {
         m.flow.recvDone = ctx.sim.now;
         this.inbound.shift();
       }
-      if (++this.unacked >= ctx.params.ack_every || last) this.sendAck(OP_ACK);
+      if (++this.unacked >= ctx.params.ack_every || last) this.sendAck(OP_ACK, pkt);
     } else if (pkt.psn > this.expected) {
       if (!this.nakSent) {
         this.nakSent = true;
-        this.sendAck(OP_NAK);
+        this.sendAck(OP_NAK, pkt);
       }
     } else {
-      this.sendAck(OP_ACK); // duplicate
+      this.sendAck(OP_ACK, pkt); // duplicate
+    }
+    // DCQCN notification point: a CNP for a CE-marked packet, at most one per interval per QP
+    const fb = ctx.feedback;
+    if (fb.cnp && pkt.ecn === 3 && ctx.sim.now - this.lastCnp >= fb.cnpIntervalPs) {
+      this.lastCnp = ctx.sim.now;
+      this.sendControl(OP_CNP, null);
     }
   }
 
-  private sendAck(op: number): void {
-    const ctx = this.ctx;
+  /** Sends an ACK or NAK for the current state, echoing `trigger`'s timestamp and telemetry. */
+  private sendAck(op: number, trigger: Packet): void {
     this.unacked = 0;
+    const a = this.sendControl(op, trigger);
+    a.ecnEcho = this.markedSinceAck;
+    this.markedSinceAck = 0;
+  }
+
+  /** Builds and sends a responder → requester control packet (ACK, NAK, CNP). */
+  private sendControl(op: number, trigger: Packet | null): Packet {
+    const ctx = this.ctx;
     const a = ctx.pool.acquire();
     a.src = ctx.dst;
     a.dst = ctx.src;
@@ -262,8 +302,13 @@ export class RoceV2Qp implements SendQueue, Endpoint, Actor {
     a.psn = this.expected;
     a.frameBytes = this.ackBytes;
     a.sentAt = ctx.sim.now;
+    if (trigger !== null) {
+      a.echoTs = trigger.sentAt;
+      if (trigger.wantsInt) copyInt(trigger, a);
+    }
     ctx.traffic.injectedPackets++;
     ctx.traffic.injectedBytes += a.frameBytes;
     ctx.dstNic.sendPacket(a);
+    return a;
   }
 }

@@ -3,7 +3,7 @@ import type { FlowRecord, FlowTable } from '../metrics/flow-table.js';
 import type { TrafficCounters } from '../metrics/traffic.js';
 import type { Variant } from '../sim/registry.js';
 import type { Simulator } from '../sim/simulator.js';
-import type { CongestionControl } from './cc/congestion-control.js';
+import type { CcFeedback, CongestionControl } from './cc/congestion-control.js';
 import type { Endpoint, NicHandle } from './endpoint.js';
 
 /** Link-level settings a transport's framing depends on. */
@@ -41,6 +41,8 @@ export interface ConnectionContext<P> {
   params: P;
   framing: FramingOptions;
   cc: CongestionControl;
+  /** The feedback the congestion control needs (CNPs, INT). */
+  feedback: CcFeedback;
   /** The 5-tuple hash that ECMP uses for this connection's data packets. */
   flowHash: number;
 }

@@ -6,4 +6,4 @@ import { noneCc } from './none.js';
 export const congestionControls = new Registry<CongestionControlVariant<any>>('congestion control')
   .add(noneCc);
 
-export type { CongestionControl, CongestionControlVariant } from './congestion-control.js';
+export type { AckEvent, CcContext, CcFeedback, CongestionControl, CongestionControlVariant } from './congestion-control.js';

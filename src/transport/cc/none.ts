@@ -6,12 +6,15 @@ export const noneCc: CongestionControlVariant<Record<string, never>> = {
   name: 'none',
   description: 'no congestion control: line rate, relies on PFC backpressure (or loss recovery)',
   params: z.object({}).strict(),
-  create() {
+  feedback: () => ({ cnp: false, cnpIntervalPs: 0, int: false }),
+  create(_params, ctx) {
     return {
       onAck() {},
-      onCongestionSignal() {},
+      onCnp() {},
+      onLoss() {},
       onTimeout() {},
-      rateBps: (lineRate: number) => lineRate,
+      onSend() {},
+      rateBps: () => ctx.lineRateBps,
       windowBytes: () => Infinity,
     };
   },
