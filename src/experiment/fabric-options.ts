@@ -28,5 +28,6 @@ export function fabricOptions(f: FabricConfig, maxFrameBytes: number): FabricOpt
     ecmp: f.routing.ecmp,
     maxFrameBytes,
     switchLatencyPs: ns(f.switch_latency_ns),
+    linkLossRate: f.link_loss_rate,
   };
 }

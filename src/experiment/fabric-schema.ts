@@ -140,6 +140,12 @@ const fabricObject = z
     routing: routingSchema,
     switch_latency_ns: z.number().min(0).max(1e9).default(0).describe('fixed forwarding latency per switch hop in ns (default 0)'),
     vlan_tag: z.boolean().default(false).describe('add an 802.1Q tag (4 bytes) to every frame'),
+    link_loss_rate: z
+      .number()
+      .min(0)
+      .max(0.5)
+      .default(0)
+      .describe('probability that a data frame is corrupted on a cable and discarded (random loss on every link; default 0)'),
   })
   .strict();
 

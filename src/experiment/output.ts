@@ -16,6 +16,7 @@ import {
   PC_TX_BYTES,
   PC_TX_PACKETS,
   PC_TX_WIRE_BYTES,
+  PC_LINK_LOSSES,
 } from '../metrics/port-counters.js';
 import { ENTITY_PORT, SAMPLE_METRIC_NAMES } from '../metrics/sampler.js';
 import { summarize } from '../metrics/summary.js';
@@ -33,7 +34,7 @@ export const FLOWS_COLUMNS = [
 export const PORTS_COLUMNS = [
   'port', 'node', 'local', 'peer', 'role', 'rate_gbps', 'tx_bytes', 'tx_packets', 'util',
   'drops', 'drop_bytes', 'lossless_drops', 'ecn_marks', 'pause_tx', 'resume_tx', 'pause_rx',
-  'resume_rx', 'max_queue_bytes',
+  'resume_rx', 'max_queue_bytes', 'link_losses',
   ...Array.from({ length: 8 }, (_, p) => `paused_ns_p${p}`),
 ] as const;
 
@@ -94,7 +95,7 @@ export function writeResults(result: RunResult, dir: string, meta: { file?: stri
           fabric.switchOf[p.node]! >= 0 ? 'switch' : 'host', p.rateBps / 1e9, c.get(i, PC_TX_BYTES), c.get(i, PC_TX_PACKETS),
           util, c.get(i, PC_DROPS), c.get(i, PC_DROP_BYTES), c.get(i, PC_LOSSLESS_DROPS), c.get(i, PC_ECN_MARKS),
           c.get(i, PC_PAUSE_TX), c.get(i, PC_RESUME_TX), c.get(i, PC_PAUSE_RX), c.get(i, PC_RESUME_RX),
-          c.get(i, PC_MAX_QUEUE_BYTES),
+          c.get(i, PC_MAX_QUEUE_BYTES), c.get(i, PC_LINK_LOSSES),
           ...Array.from({ length: 8 }, (_, prio) => psToNs(c.get(i, PC_PAUSED_PS + prio))),
         ];
       }),

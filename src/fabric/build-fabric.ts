@@ -1,7 +1,7 @@
 import { ConfigError } from '../sim/errors.js';
 import type { Simulator } from '../sim/simulator.js';
 import { ns, type Time } from '../sim/time.js';
-import { PortCounters } from '../metrics/port-counters.js';
+import { PC_LINK_LOSSES, PortCounters } from '../metrics/port-counters.js';
 import { PfcLog, PFC_PAUSED, PFC_PAUSE_TX, PFC_RESUME_TX, PFC_UNPAUSED } from '../metrics/pfc-log.js';
 import { TrafficCounters } from '../metrics/traffic.js';
 import type { Topology } from '../topology/types.js';
@@ -45,6 +45,8 @@ export interface FabricOptions {
   maxFrameBytes: number;
   /** Forwarding latency of every switch, ps. */
   switchLatencyPs: number;
+  /** Probability that a data frame is lost on any cable (random corruption); 0 for none. */
+  linkLossRate: number;
 }
 
 /**
@@ -153,9 +155,20 @@ export class Fabric {
         this.ingress.push(new IngressPort(port, this.pool));
       }
     }
+    const lossRng = sim.rng.fork('link-loss');
     for (let p = 0; p < totalPorts; p++) {
       const link = new Link(sim, portDelay[p]!);
       link.sink = this.ingress[this.portPeer[p]!]!;
+      if (options.linkLossRate > 0) {
+        link.lossRate = options.linkLossRate;
+        link.lossRng = lossRng;
+        link.onLoss = (pkt) => {
+          this.counters.add(p, PC_LINK_LOSSES, 1);
+          this.traffic.droppedPackets++;
+          this.traffic.droppedBytes += pkt.frameBytes;
+          this.pool.release(pkt);
+        };
+      }
       this.ports[p]!.link = link;
       this.links.push(link);
     }

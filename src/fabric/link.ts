@@ -2,7 +2,8 @@ import type { Actor } from '../sim/actor.js';
 import { Ring } from '../sim/ring.js';
 import type { Simulator } from '../sim/simulator.js';
 import type { Time } from '../sim/time.js';
-import type { Packet } from './packet.js';
+import type { Rng } from '../sim/rng.js';
+import { FRAME_DATA, type Packet } from './packet.js';
 import type { PacketSink } from './packet-sink.js';
 
 const ARRIVE = 0;
@@ -19,6 +20,12 @@ export class Link implements Actor {
   private readonly arrivals = new Ring<number>(64);
   /** The receiving end. Set when the fabric is wired. */
   sink: PacketSink | null = null;
+  /** Probability that a data frame is corrupted on the cable (and discarded by the receiver's MAC). */
+  lossRate = 0;
+  /** Draws the losses; required when `lossRate` > 0. */
+  lossRng: Rng | null = null;
+  /** Told about every frame lost on the cable (it is released to the pool afterwards by the caller). */
+  onLoss: ((pkt: Packet) => void) | null = null;
 
   constructor(
     private readonly sim: Simulator,
@@ -50,6 +57,10 @@ export class Link implements Actor {
     const pkt = this.inflight.shift()!;
     this.arrivals.shift();
     if (this.inflight.length > 0) this.sim.at(this.arrivals.peek()!, this, ARRIVE);
+    if (this.lossRate > 0 && pkt.frame === FRAME_DATA && this.lossRng!.next() < this.lossRate) {
+      this.onLoss!(pkt); // a corrupted frame fails its FCS check and is discarded
+      return;
+    }
     this.sink!.receive(pkt);
   }
 }

@@ -16,8 +16,10 @@ export const PC_MAX_QUEUE_BYTES = 10;
 export const PC_LOSSLESS_DROPS = 11;
 /** Time paused per priority (ps), 8 values starting here. */
 export const PC_PAUSED_PS = 12;
-/** Values per port. */
-export const PC_STRIDE = 20;
+/** Data frames lost on the cable this port transmits on (random loss, `fabric.link_loss_rate`). */
+export const PC_LINK_LOSSES = 20;
+/** Values per port (room for more counters). */
+export const PC_STRIDE = 32;
 
 /** Counters of every port of a fabric. */
 export class PortCounters {
