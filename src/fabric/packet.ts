@@ -53,6 +53,8 @@ export class Packet {
   echoTs = 0;
   /** ACKs: how many of the packets this ACK newly covers arrived with ECN CE (ECN echo). */
   ecnEcho = 0;
+  /** NAKs of selective repeat: the out-of-order PSN that triggered it (a selective ack); -1 none. */
+  sackPsn = -1;
 
   // ---- in-band telemetry (HPCC) ----
   /** Set by the sender: switches stamp INT on this packet. */
@@ -82,6 +84,7 @@ export class Packet {
     this.sentAt = 0;
     this.echoTs = 0;
     this.ecnEcho = 0;
+    this.sackPsn = -1;
     this.wantsInt = false;
     this.intHops = 0;
   }

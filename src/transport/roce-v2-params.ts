@@ -19,6 +19,10 @@ export const roceV2Params = z
     rto_us: z.number().positive().max(1e6).default(100).describe('retransmission timeout in microseconds'),
     retry_count: z.int().min(0).max(7).default(7).describe('timeouts in a row without progress before the QP fails the message (IB retry_cnt, 0..7)'),
     window_packets: z.int().min(0).default(0).describe('maximum unacknowledged packets per QP (0: unlimited, as RoCE NICs are)'),
+    loss_recovery: z
+      .enum(['go-back-n', 'selective-repeat'])
+      .default('go-back-n')
+      .describe("'go-back-n' (RoCE NICs: resend everything from the lost PSN) or 'selective-repeat' (IRN: resend only the holes)"),
   })
   .strict();
 

@@ -10,6 +10,9 @@ import type { TrafficCounters } from '../metrics/traffic.js';
 import type { AckEvent, CcFeedback, CongestionControl } from './cc/congestion-control.js';
 import { copyInt } from '../fabric/telemetry/int.js';
 import type { Endpoint, NicHandle, SendQueue } from './endpoint.js';
+import { GoBackNReceiver, GoBackNSender } from './reliability/go-back-n.js';
+import { RX_IN_ORDER, RX_OUT_OF_ORDER, type ReceiverRecovery, type SenderRecovery } from './reliability/reliability.js';
+import { SelectiveRepeatReceiver, SelectiveRepeatSender } from './reliability/selective-repeat.js';
 import type { RoceV2Params } from './roce-v2-params.js';
 import { ackFrameBytes, writeFrameBytes } from './roce-v2-headers.js';
 
@@ -54,19 +57,30 @@ export interface RoceV2QpContext {
   flowHash: number;
 }
 
+/** The message holding `psn` in `ring`, or undefined. */
+function messageOf(ring: Ring<Message>, psn: number): Message | undefined {
+  for (let i = 0; i < ring.length; i++) {
+    const m = ring.at(i)!;
+    if (psn < m.firstPsn + m.packets) return psn >= m.firstPsn ? m : undefined;
+  }
+  return undefined;
+}
+
 /**
  * A RoCEv2 reliable-connection queue pair carrying RDMA WRITEs, both ends in one object.
  *
  * Requester: messages are segmented lazily into MTU packets with consecutive PSNs
- * (FIRST/MIDDLE/LAST; RETH on the first); `una` is the oldest unacknowledged PSN and `sndPsn`
- * the next to transmit. A NAK or a retransmission timeout rewinds `sndPsn` to the missing PSN
- * and resends everything from there (go-back-N). The RTO timer is pushed back on progress.
+ * (FIRST/MIDDLE/LAST; RETH on the first); which PSN goes out next is the loss-recovery policy's
+ * choice (`transport.loss_recovery`): go-back-N (a NAK or a timeout resends everything from the
+ * missing PSN) or IRN-style selective repeat (only the holes). The RTO timer is pushed back on
+ * progress; `retry_count` timeouts in a row without progress fail the QP's messages.
  *
- * Responder: accepts only the expected PSN; ACKs are cumulative (they carry the next expected
- * PSN) and coalesced, one per `ack_every` in-order packets and always on the last packet of a
- * message; the first out-of-order packet after progress is answered with one NAK; duplicates
- * are answered with an ACK so that a sender recovering by timeout learns how far it got.
- * PSNs are kept as unbounded integers (the 24-bit wrap is not modelled).
+ * Responder: ACKs are cumulative (they carry the next expected PSN) and coalesced, one per
+ * `ack_every` in-order packets and always on the last packet of a message; out-of-order packets
+ * are answered with a NAK (go-back-N: once per gap; selective repeat: each, with its PSN as a
+ * selective ack); duplicates with an ACK so that a sender recovering by timeout learns how far it
+ * got. CE-marked packets are echoed in ACKs and, when the congestion control asks, answered with
+ * CNPs (at most one per interval). PSNs are unbounded integers (the 24-bit wrap is not modelled).
  */
 export class RoceV2Qp implements SendQueue, Endpoint, Actor {
   actorId = -1;
@@ -74,26 +88,18 @@ export class RoceV2Qp implements SendQueue, Endpoint, Actor {
   readonly priority: number;
   private readonly ackPriority: number;
   private readonly messages = new Ring<Message>(4);
-  /** PSN after the last packet of the last queued message. */
-  private endPsn = 0;
-  private sndPsn = 0;
-  private una = 0;
-  /** Highest PSN + 1 ever transmitted (below it, a transmission is a retransmission). */
-  private maxSent = 0;
-  /** Position in `messages` of the message holding `sndPsn`. */
-  private cursor = 0;
+  private readonly tx: SenderRecovery;
   private retries = 0;
   private nextSendAt: Time = 0;
   private readonly rto: Timer;
   private readonly rtoPs: Time;
   // responder
-  private expected = 0;
-  private nakSent = false;
+  private readonly rx: ReceiverRecovery;
   private unacked = 0;
   private readonly ackBytes: number;
   /** Messages whose last byte the responder has not yet received, oldest first. */
   private readonly inbound = new Ring<Message>(4);
-  /** CE-marked in-order packets since the last ACK (the ECN echo of the next ACK). */
+  /** CE-marked packets since the last ACK (the ECN echo of the next ACK). */
   private markedSinceAck = 0;
   /** Time of the last CNP this responder sent (-Infinity: none yet). */
   private lastCnp = -Infinity;
@@ -106,36 +112,45 @@ export class RoceV2Qp implements SendQueue, Endpoint, Actor {
     this.rtoPs = us(ctx.params.rto_us);
     this.rto = new Timer(ctx.sim, this, RTO);
     this.ackBytes = ackFrameBytes(ctx.vlan);
+    const selective = ctx.params.loss_recovery === 'selective-repeat';
+    this.tx = selective ? new SelectiveRepeatSender() : new GoBackNSender();
+    this.rx = selective ? new SelectiveRepeatReceiver() : new GoBackNReceiver();
   }
 
   /** Posts a WRITE of `flow.bytes` bytes. */
   post(flow: FlowRecord): void {
     const packets = Math.max(1, Math.ceil(flow.bytes / this.ctx.mtu));
-    const m: Message = { flow, firstPsn: this.endPsn, packets };
+    const m: Message = { flow, firstPsn: this.tx.end, packets };
     this.messages.push(m);
     this.inbound.push(m);
-    this.endPsn += packets;
+    this.tx.end += packets;
     this.ctx.srcNic.activate(this);
   }
 
   // ---- requester: SendQueue ----
 
   hasData(): boolean {
-    return this.sndPsn < this.endPsn;
+    return this.tx.peek() >= 0;
   }
 
   readyAt(now: Time): Time {
-    const w = this.ctx.params.window_packets;
-    if (w > 0 && this.sndPsn - this.una >= w) return Infinity;
-    const winBytes = this.ctx.cc.windowBytes();
-    if (winBytes !== Infinity && (this.sndPsn - this.una) * this.ctx.mtu >= winBytes) return Infinity;
+    const psn = this.tx.peek();
+    if (psn >= this.tx.next) {
+      // new data is limited by the window; retransmissions are not
+      const inflight = this.tx.next - this.tx.una;
+      const w = this.ctx.params.window_packets;
+      if (w > 0 && inflight >= w) return Infinity;
+      const winBytes = this.ctx.cc.windowBytes();
+      if (winBytes !== Infinity && inflight * this.ctx.mtu >= winBytes) return Infinity;
+    }
     return this.nextSendAt > now ? this.nextSendAt : now;
   }
 
   nextPacket(): Packet {
     const ctx = this.ctx;
-    const m = this.messages.at(this.cursor)!;
-    const k = this.sndPsn - m.firstPsn;
+    const psn = this.tx.peek();
+    const m = messageOf(this.messages, psn)!;
+    const k = psn - m.firstPsn;
     const last = k === m.packets - 1;
     const payload = last ? m.flow.bytes - k * ctx.mtu : ctx.mtu;
     const pkt = ctx.pool.acquire();
@@ -146,7 +161,7 @@ export class RoceV2Qp implements SendQueue, Endpoint, Actor {
     pkt.ecn = 2; // ECT(0): RoCEv2 NICs mark data ECN-capable
     pkt.conn = ctx.conn;
     pkt.type = OP_WRITE;
-    pkt.psn = this.sndPsn;
+    pkt.psn = psn;
     pkt.flags = (k === 0 ? FLAG_FIRST : 0) | (last ? FLAG_LAST : 0);
     pkt.payload = payload;
     pkt.frameBytes = writeFrameBytes(payload, k === 0, ctx.vlan);
@@ -156,10 +171,8 @@ export class RoceV2Qp implements SendQueue, Endpoint, Actor {
     ctx.traffic.injectedBytes += pkt.frameBytes;
     ctx.cc.onSend(pkt.frameBytes, ctx.sim.now);
     m.flow.packetsSent++;
-    if (this.sndPsn < this.maxSent) m.flow.retxPackets++;
-    this.sndPsn++;
-    if (this.sndPsn > this.maxSent) this.maxSent = this.sndPsn;
-    if (last) this.cursor++;
+    if (psn < this.tx.maxSent) m.flow.retxPackets++;
+    this.tx.sent(psn);
     const rate = ctx.cc.rateBps();
     if (rate < ctx.srcNic.rateBps) {
       this.nextSendAt = ctx.sim.now + Math.ceil(((pkt.frameBytes + ETH_PREAMBLE_IFG_BYTES) * 8 * PS_PER_S) / rate);
@@ -181,7 +194,8 @@ export class RoceV2Qp implements SendQueue, Endpoint, Actor {
 
   /** RTO expiry. */
   onEvent(kind: number): void {
-    if (kind !== RTO || this.una >= this.maxSent) return;
+    const tx = this.tx;
+    if (kind !== RTO || tx.una >= tx.maxSent) return;
     const ctx = this.ctx;
     this.retries++;
     const head = this.messages.peek();
@@ -189,20 +203,23 @@ export class RoceV2Qp implements SendQueue, Endpoint, Actor {
     if (this.retries > ctx.params.retry_count) {
       // retry count exceeded: the QP goes to the error state and flushes its messages
       while (this.messages.length > 0) ctx.flows.end(this.messages.shift()!.flow, 'failed', ctx.sim.now);
-      this.sndPsn = this.una = this.maxSent = this.endPsn;
-      this.cursor = 0;
+      tx.ack(tx.end);
       return;
     }
     ctx.cc.onTimeout(ctx.sim.now);
-    this.goBack(this.una);
+    tx.timeout();
     this.rto.setAfter(this.rtoPs);
+    if (this.hasData()) ctx.srcNic.activate(this);
   }
 
   private onAck(ack: Packet): void {
     const ctx = this.ctx;
-    const psn = ack.psn;
+    const tx = this.tx;
     const nak = ack.type === OP_NAK;
-    const acked = psn > this.una ? psn - this.una : 0;
+    const before = tx.una;
+    const lossEpisode = nak ? tx.nak(ack.psn, ack.sackPsn) : false;
+    if (!nak) tx.ack(ack.psn);
+    const acked = tx.una - before;
     const ev = this.ackEvent;
     ev.ackedBytes = acked * ctx.mtu;
     ev.ackedPackets = acked;
@@ -211,67 +228,52 @@ export class RoceV2Qp implements SendQueue, Endpoint, Actor {
     ev.intHops = ack.intHops;
     ev.int = ack.int;
     ev.now = ctx.sim.now;
-    if (psn > this.una) {
-      this.una = psn;
+    if (acked > 0) {
       this.retries = 0;
       while (this.messages.length > 0) {
         const m = this.messages.peek()!;
-        if (m.firstPsn + m.packets > this.una) break;
+        if (m.firstPsn + m.packets > tx.una) break;
         this.messages.shift();
-        this.cursor--;
         ctx.flows.end(m.flow, 'done', ctx.sim.now);
       }
-      if (this.cursor < 0) this.cursor = 0;
-      if (this.sndPsn < this.una) this.goBack(this.una);
-      if (this.una >= this.maxSent) this.rto.cancel();
+      if (tx.una >= tx.maxSent) this.rto.cancel();
       else this.rto.setAfter(this.rtoPs);
     }
-    ev.inflightBytes = (this.sndPsn - this.una) * ctx.mtu;
+    ev.inflightBytes = (tx.next - tx.una) * ctx.mtu;
     ctx.cc.onAck(ev);
-    if (nak && psn < this.sndPsn) {
-      ctx.cc.onLoss(ctx.sim.now);
-      this.goBack(psn);
-    } else if (this.hasData()) ctx.srcNic.activate(this);
-  }
-
-  /** Resumes transmission at `psn` (go-back-N). */
-  private goBack(psn: number): void {
-    this.sndPsn = psn;
-    let i = 0;
-    for (; i < this.messages.length; i++) {
-      const m = this.messages.at(i)!;
-      if (psn < m.firstPsn + m.packets) break;
-    }
-    this.cursor = i;
-    if (this.hasData()) this.ctx.srcNic.activate(this);
+    if (lossEpisode) ctx.cc.onLoss(ctx.sim.now);
+    if (this.hasData()) ctx.srcNic.activate(this);
   }
 
   // ---- responder ----
 
   private onData(pkt: Packet): void {
     const ctx = this.ctx;
-    if (pkt.psn === this.expected) {
-      this.expected++;
-      this.nakSent = false;
-      const m = this.inbound.peek()!;
+    const rx = this.rx;
+    const verdict = rx.arrive(pkt.psn);
+    if (verdict === RX_IN_ORDER || (verdict === RX_OUT_OF_ORDER && rx.keepsOutOfOrder)) {
+      // the packet's data is placed in memory
+      const m = messageOf(this.inbound, pkt.psn)!;
       m.flow.deliveredBytes += pkt.payload;
       if (pkt.ecn === 3) {
         m.flow.ecnMarked++;
         this.markedSinceAck++;
       }
-      const last = (pkt.flags & FLAG_LAST) !== 0;
-      if (last) {
+    }
+    if (verdict === RX_IN_ORDER) {
+      let completed = false;
+      while (this.inbound.length > 0) {
+        const m = this.inbound.peek()!;
+        if (m.firstPsn + m.packets > rx.expected) break;
         m.flow.recvDone = ctx.sim.now;
         this.inbound.shift();
+        completed = true;
       }
-      if (++this.unacked >= ctx.params.ack_every || last) this.sendAck(OP_ACK, pkt);
-    } else if (pkt.psn > this.expected) {
-      if (!this.nakSent) {
-        this.nakSent = true;
-        this.sendAck(OP_NAK, pkt);
-      }
+      if (++this.unacked >= ctx.params.ack_every || completed) this.sendAck(OP_ACK, pkt, -1);
+    } else if (verdict === RX_OUT_OF_ORDER) {
+      if (rx.nakFor(pkt.psn)) this.sendAck(OP_NAK, pkt, rx.keepsOutOfOrder ? pkt.psn : -1);
     } else {
-      this.sendAck(OP_ACK, pkt); // duplicate
+      this.sendAck(OP_ACK, pkt, -1); // duplicate
     }
     // DCQCN notification point: a CNP for a CE-marked packet, at most one per interval per QP
     const fb = ctx.feedback;
@@ -282,9 +284,10 @@ export class RoceV2Qp implements SendQueue, Endpoint, Actor {
   }
 
   /** Sends an ACK or NAK for the current state, echoing `trigger`'s timestamp and telemetry. */
-  private sendAck(op: number, trigger: Packet): void {
+  private sendAck(op: number, trigger: Packet, sack: number): void {
     this.unacked = 0;
     const a = this.sendControl(op, trigger);
+    a.sackPsn = sack;
     a.ecnEcho = this.markedSinceAck;
     this.markedSinceAck = 0;
   }
@@ -299,7 +302,7 @@ export class RoceV2Qp implements SendQueue, Endpoint, Actor {
     a.flowHash = ctx.flowHash ^ 0x5bd1e995;
     a.conn = ctx.conn;
     a.type = op;
-    a.psn = this.expected;
+    a.psn = this.rx.expected;
     a.frameBytes = this.ackBytes;
     a.sentAt = ctx.sim.now;
     if (trigger !== null) {

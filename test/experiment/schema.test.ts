@@ -23,6 +23,7 @@ describe('validateExperiment: defaults', () => {
       routing: { ecmp: 'hash' },
       switch_latency_ns: 0,
       vlan_tag: false,
+      link_loss_rate: 0,
     });
     expect(c.transport).toEqual({ kind: 'roce-v2', priority: 3, ack_every: 4, rto_us: 100, retry_count: 7, window_packets: 0 });
     expect(c.cc).toEqual({ kind: 'none' });

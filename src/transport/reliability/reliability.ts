@@ -1,0 +1,50 @@
+/**
+ * Loss recovery of a reliable connection, as two small state machines the connection drives:
+ * the sender side decides which PSN goes out next; the receiver side decides what an arriving PSN
+ * means. PSNs are unbounded integers.
+ */
+
+/** Sender side: the PSN space [0, end) of the posted messages. */
+export interface SenderRecovery {
+  /** Oldest unacknowledged PSN. */
+  readonly una: number;
+  /** Next never-sent PSN. */
+  readonly next: number;
+  /** Highest PSN sent + 1. */
+  readonly maxSent: number;
+  /** PSN after the last posted packet. */
+  end: number;
+  /** The PSN to transmit next (a retransmission or new data), or -1 when there is none. */
+  peek(): number;
+  /** `psn` (the value peek() returned) was transmitted. */
+  sent(psn: number): void;
+  /** A cumulative ACK for everything below `psn`; returns the packets newly acknowledged. */
+  ack(psn: number): number;
+  /**
+   * A NAK: the receiver expects `psn`; `sack` is the out-of-order PSN that triggered it (-1 if
+   * unknown). Returns true when this starts a loss-recovery episode.
+   */
+  nak(psn: number, sack: number): boolean;
+  /** The retransmission timer fired: resend what is unacknowledged. */
+  timeout(): void;
+}
+
+/** What an arriving data packet is to the receiver. */
+export const RX_IN_ORDER = 0;
+export const RX_OUT_OF_ORDER = 1;
+export const RX_DUPLICATE = 2;
+
+/** Receiver side. */
+export interface ReceiverRecovery {
+  /** Next PSN expected in order (the cumulative ACK). */
+  readonly expected: number;
+  /**
+   * Classifies and records an arriving PSN: RX_IN_ORDER (it and any buffered successors are now
+   * delivered: `expected` moved), RX_OUT_OF_ORDER, or RX_DUPLICATE.
+   */
+  arrive(psn: number): number;
+  /** Whether an out-of-order packet was placed in memory (selective repeat) or discarded (go-back-N). */
+  readonly keepsOutOfOrder: boolean;
+  /** Whether to answer this out-of-order arrival with a NAK (go-back-N: once per gap; selective repeat: each). */
+  nakFor(psn: number): boolean;
+}
