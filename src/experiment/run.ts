@@ -126,7 +126,17 @@ export function runExperiment(experiment: unknown, options: RunOptions = {}): Ru
   for (const [i, spec] of prepared.flows.entries()) {
     const rec = flows.add(new FlowRecord(i, spec.src, spec.dst, spec.bytes, spec.start, transport.name, spec.verb));
     const flowHash = transport.flowHash(spec.src, spec.dst, entropy.uint32());
-    const fwd = hops(fabric.path(spec.src, spec.dst, flowHash));
+    const fwdPorts = fabric.path(spec.src, spec.dst, flowHash);
+    if (!transport.routable) {
+      const router = fwdPorts.slice(1).find((p) => fabric.roleOf(p.node) === 'router');
+      if (router !== undefined) {
+        throw new ConfigError(
+          `flow ${i} (${fabric.hostKeys[spec.src]} → ${fabric.hostKeys[spec.dst]}) would cross router ${fabric.nodeKeys[router.node]}, and ${transport.name} frames cannot be routed (no IP header); use transport.kind roce-v2 or keep both hosts in one L2 domain`,
+          { file, field: 'transport.kind' },
+        );
+      }
+    }
+    const fwd = hops(fwdPorts);
     const rev = hops(fabric.path(spec.dst, spec.src, flowHash ^ 0x5bd1e995));
     rec.idealFct = idealFct(fwd, rev, framing.packets(spec.bytes), (k) => framing.frameBytes(spec.bytes, k), framing.ackFrameBytes, switchLatency);
     const baseRttPs = idealFct(fwd, rev, 1, () => framing.maxFrameBytes, framing.ackFrameBytes, switchLatency);
@@ -142,6 +152,7 @@ export function runExperiment(experiment: unknown, options: RunOptions = {}): Ru
       dstNic: nics[spec.dst]!,
       params: transportParams,
       framing: framingOptions,
+      frames: framing,
       cc: cc.create(ccParams, {
         sim,
         lineRateBps: fabric.hostPort(spec.src).rateBps,

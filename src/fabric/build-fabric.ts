@@ -4,7 +4,7 @@ import { ns, type Time } from '../sim/time.js';
 import { PC_LINK_LOSSES, PortCounters } from '../metrics/port-counters.js';
 import { PfcLog, PFC_PAUSED, PFC_PAUSE_TX, PFC_RESUME_TX, PFC_UNPAUSED } from '../metrics/pfc-log.js';
 import { TrafficCounters } from '../metrics/traffic.js';
-import type { Topology } from '../topology/types.js';
+import type { NodeRole, Topology } from '../topology/types.js';
 import { EgressPort } from './egress-port.js';
 import { PfcIngress, pfcHeadroomBytes, type PfcSettings } from './flow-control/pfc.js';
 import { IngressPort } from './ingress-port.js';
@@ -231,6 +231,11 @@ export class Fabric {
       }
       this.switches.push(s);
     }
+  }
+
+  /** The role of node `node` in the topology ('host', 'switch' or 'router'). */
+  roleOf(node: number): NodeRole {
+    return this.topology.getNodeAttribute(this.nodeKeys[node]!, 'role');
   }
 
   /** Number of hosts. */

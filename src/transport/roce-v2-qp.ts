@@ -10,11 +10,11 @@ import type { TrafficCounters } from '../metrics/traffic.js';
 import type { AckEvent, CcFeedback, CongestionControl } from './cc/congestion-control.js';
 import { copyInt } from '../fabric/telemetry/int.js';
 import type { Endpoint, NicHandle, SendQueue } from './endpoint.js';
+import type { Framing } from './transport.js';
 import { GoBackNReceiver, GoBackNSender } from './reliability/go-back-n.js';
 import { RX_IN_ORDER, RX_OUT_OF_ORDER, type ReceiverRecovery, type SenderRecovery } from './reliability/reliability.js';
 import { SelectiveRepeatReceiver, SelectiveRepeatSender } from './reliability/selective-repeat.js';
 import type { RoceV2Params } from './roce-v2-params.js';
-import { ackFrameBytes, writeFrameBytes } from './roce-v2-headers.js';
 
 /** RoCEv2 opcodes this model uses (its own codes, in `Packet.type`). */
 export const OP_WRITE = 1;
@@ -50,7 +50,8 @@ export interface RoceV2QpContext {
   params: RoceV2Params;
   /** Payload bytes per packet (the IB MTU). */
   mtu: number;
-  vlan: boolean;
+  /** Frame sizes (RoCEv2 or RoCEv1 headers). */
+  frames: Framing;
   cc: CongestionControl;
   feedback: CcFeedback;
   /** 5-tuple hash incl. this QP's UDP source port. */
@@ -67,7 +68,8 @@ function messageOf(ring: Ring<Message>, psn: number): Message | undefined {
 }
 
 /**
- * A RoCEv2 reliable-connection queue pair carrying RDMA WRITEs, both ends in one object.
+ * A RoCE (v2, or v1 with its own framing) reliable-connection queue pair carrying RDMA WRITEs,
+ * both ends in one object.
  *
  * Requester: messages are segmented lazily into MTU packets with consecutive PSNs
  * (FIRST/MIDDLE/LAST; RETH on the first); which PSN goes out next is the loss-recovery policy's
@@ -111,7 +113,7 @@ export class RoceV2Qp implements SendQueue, Endpoint, Actor {
     this.ackPriority = ctx.params.ack_priority ?? ctx.params.priority;
     this.rtoPs = us(ctx.params.rto_us);
     this.rto = new Timer(ctx.sim, this, RTO);
-    this.ackBytes = ackFrameBytes(ctx.vlan);
+    this.ackBytes = ctx.frames.ackFrameBytes;
     const selective = ctx.params.loss_recovery === 'selective-repeat';
     this.tx = selective ? new SelectiveRepeatSender() : new GoBackNSender();
     this.rx = selective ? new SelectiveRepeatReceiver() : new GoBackNReceiver();
@@ -164,7 +166,7 @@ export class RoceV2Qp implements SendQueue, Endpoint, Actor {
     pkt.psn = psn;
     pkt.flags = (k === 0 ? FLAG_FIRST : 0) | (last ? FLAG_LAST : 0);
     pkt.payload = payload;
-    pkt.frameBytes = writeFrameBytes(payload, k === 0, ctx.vlan);
+    pkt.frameBytes = ctx.frames.frameBytes(m.flow.bytes, k);
     pkt.sentAt = ctx.sim.now;
     pkt.wantsInt = ctx.feedback.int;
     ctx.traffic.injectedPackets++;

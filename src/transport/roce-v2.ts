@@ -13,6 +13,7 @@ export const roceV2: TransportVariant<RoceV2Params> = {
   description: 'RDMA RC over UDP/IPv4/Ethernet (routable), go-back-N with NAK and RTO, coalesced ACKs',
   params: roceV2Params,
   verbs: ['write'],
+  routable: true,
   framing(_params, { mtu, vlan }) {
     return {
       packets: (bytes) => Math.max(1, Math.ceil(bytes / mtu)),
@@ -30,6 +31,6 @@ export const roceV2: TransportVariant<RoceV2Params> = {
     return fiveTupleHash(0x0a000000 + src, 0x0a000000 + dst, IPPROTO_UDP, sport, ROCEV2_UDP_PORT);
   },
   connect(ctx) {
-    return new RoceV2Qp({ ...ctx, mtu: ctx.framing.mtu, vlan: ctx.framing.vlan });
+    return new RoceV2Qp({ ...ctx, mtu: ctx.framing.mtu });
   },
 };

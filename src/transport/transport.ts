@@ -40,6 +40,8 @@ export interface ConnectionContext<P> {
   dstNic: NicHandle;
   params: P;
   framing: FramingOptions;
+  /** The transport's framing under `framing` (frame sizes of data packets and ACKs). */
+  frames: Framing;
   cc: CongestionControl;
   /** The feedback the congestion control needs (CNPs, INT). */
   feedback: CcFeedback;
@@ -57,6 +59,8 @@ export interface Connection extends Endpoint {
 export interface TransportVariant<P = unknown> extends Variant<P> {
   /** The verbs this transport can carry (`write`, `send`, `read`). */
   readonly verbs: readonly string[];
+  /** Whether its packets can cross an L3 router (false for L2-only RoCEv1). */
+  readonly routable: boolean;
   /** Its framing under the given link settings. */
   framing(params: P, options: FramingOptions): Framing;
   /** A 5-tuple hash for a new connection (draws any random entropy, e.g. a UDP source port, from `entropy`). */

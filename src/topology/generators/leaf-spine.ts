@@ -18,6 +18,10 @@ const params = z
       .positive()
       .default(1)
       .describe('leaf downlink / uplink capacity ratio used to derive uplink_rate_gbps (> 0, default 1: non-blocking)'),
+    spine_role: z
+      .enum(['switch', 'router'])
+      .default('switch')
+      .describe("'switch': one L2 domain; 'router': spines route between per-leaf subnets (an L3 boundary RoCEv1 cannot cross)"),
   })
   .strict()
   .refine((p) => p.leaves * p.hosts_per_leaf >= 2, {
@@ -53,7 +57,7 @@ export const leafSpine: TopologyGenerator<LeafSpineParams> = {
   build(p) {
     const b = new TopologyBuilder();
     const leaves = Array.from({ length: p.leaves }, (_, i) => b.switch(`leaf${i}`, { layer: 'leaf' }));
-    const spines = Array.from({ length: p.spines }, (_, j) => b.switch(`spine${j}`, { layer: 'spine' }));
+    const spines = Array.from({ length: p.spines }, (_, j) => b.switch(`spine${j}`, { layer: 'spine', role: p.spine_role }));
     const hostLink = { rate_gbps: p.rate_gbps, delay_ns: p.delay_ns };
     for (const leaf of leaves) for (let k = 0; k < p.hosts_per_leaf; k++) b.host(leaf, hostLink);
     const uplink = { rate_gbps: leafSpineUplinkRate(p), delay_ns: p.delay_ns };
