@@ -9,5 +9,12 @@ if (!existsSync(fileURLToPath(entry))) {
   process.stderr.write('fabricsim: dist/ is missing; run `npm ci` (or `npm run build`) in the fabricsim folder first\n');
   process.exit(2);
 }
+// Output piped into a reader that stops early (`fabricsim list | head`) is not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
 const { main } = await import(entry.href);
 process.exitCode = await main(process.argv.slice(2));

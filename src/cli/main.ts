@@ -42,6 +42,21 @@ function parseSeed(v: string): number {
   return n;
 }
 
+/** Removes `--<flag> value` (or `--<flag>=value`) from `args` and returns the value. */
+function takeOption(args: string[], flag: string): string | undefined {
+  const i = args.findIndex((a) => a === `--${flag}` || a.startsWith(`--${flag}=`));
+  if (i < 0) return undefined;
+  const a = args[i]!;
+  if (a.startsWith(`--${flag}=`)) {
+    args.splice(i, 1);
+    return a.slice(flag.length + 3);
+  }
+  const v = args[i + 1];
+  if (v === undefined) throw new ConfigError(`--${flag} needs a value`);
+  args.splice(i, 2);
+  return v;
+}
+
 /** `--name value` pairs after a generator name → a params object (values parsed as YAML). */
 export function parseGeneratorArgs(args: readonly string[]): Record<string, unknown> {
   const params: Record<string, unknown> = {};
@@ -119,7 +134,7 @@ export function buildProgram(io: CliIo): Command {
 
   const topo = program
     .command('topo')
-    .description('generate a topology (fabricsim topo GENERATOR --param value ... [--out FILE]) or describe one (fabricsim topo describe FILE)')
+    .description('generate a topology (fabricsim topo GENERATOR --param value ... [--name NAME] [--out FILE]) or describe one (fabricsim topo describe FILE)')
     .argument('<generator>', `a generator (${generators.names().join(', ')}) or 'describe'`)
     .argument('[args...]', 'generator parameters as --name value (see fabricsim list generators)')
     .allowUnknownOption()
@@ -137,20 +152,10 @@ export function buildProgram(io: CliIo): Command {
         return;
       }
       const rest = [...args];
-      let out: string | undefined;
-      const oi = rest.findIndex((a) => a === '--out' || a.startsWith('--out='));
-      if (oi >= 0) {
-        const a = rest[oi]!;
-        if (a.startsWith('--out=')) {
-          out = a.slice(6);
-          rest.splice(oi, 1);
-        } else {
-          out = rest[oi + 1];
-          if (out === undefined) throw new ConfigError('--out needs a file name');
-          rest.splice(oi, 2);
-        }
-      }
+      const out = takeOption(rest, 'out');
+      const name = takeOption(rest, 'name');
       const g = buildTopology(generator, parseGeneratorArgs(rest), { field: 'topo' });
+      if (name !== undefined) g.setAttribute('name', name);
       if (out !== undefined) {
         saveTopology(g, out);
         io.out(`wrote ${out}\n`);
