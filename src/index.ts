@@ -69,6 +69,13 @@ export { EgressPort } from './fabric/egress-port.js';
 export { Link } from './fabric/link.js';
 export { Switch } from './fabric/switch.js';
 export { pfcHeadroomBytes } from './fabric/flow-control/pfc.js';
+/** Lossless pathologies: cyclic-buffer-dependency check, up*\/down* routing, deadlock detection, PFC watchdog. */
+export { findCyclicBufferDependency } from './fabric/routing/cbd.js';
+export { buildUpDownFib, defaultUpDownRoots } from './fabric/routing/updown.js';
+export { DeadlockDetector } from './fabric/flow-control/deadlock.js';
+export type { DeadlockReport } from './fabric/flow-control/deadlock.js';
+export { PfcWatchdog } from './fabric/flow-control/pfc-watchdog.js';
+export type { LosslessDropReport } from './fabric/flow-control/lossless-guards.js';
 
 // ---- metrics ----
 export { FlowRecord, FlowTable } from './metrics/flow-table.js';

@@ -6,7 +6,7 @@ import { loadExperimentFile } from '../experiment/load.js';
 import { writeResults } from '../experiment/output.js';
 import { runExperiment, type RunResult } from '../experiment/run.js';
 import { summarize } from '../metrics/summary.js';
-import { ConfigError } from '../sim/errors.js';
+import { ConfigError, SimulationError } from '../sim/errors.js';
 import { describeTopology, formatDescription } from '../topology/describe.js';
 import { buildTopology, generators } from '../topology/generators/index.js';
 import { loadTopology, saveTopology } from '../topology/io.js';
@@ -27,10 +27,12 @@ const processIo: CliIo = {
   err: (t) => process.stderr.write(t),
 };
 
-/** Exit codes: 0 success, 1 a fabricsim bug, 2 bad input or usage. */
+/** Exit codes: 0 success, 1 a fabricsim bug, 2 bad input or usage, 3 a run stopped on a pathology. */
 export const EXIT_OK = 0;
 export const EXIT_BUG = 1;
 export const EXIT_USAGE = 2;
+/** The run stopped on a detected pathology (PFC deadlock, lossless drop); its results were written. */
+export const EXIT_SIMULATION = 3;
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -130,6 +132,7 @@ export function buildProgram(io: CliIo): Command {
       writeResults(result, dir, { file });
       if (opts.quiet) io.out(dir + '\n');
       else printRun(io, result, dir);
+      if (result.stopReport !== null) throw new SimulationError(`${result.stopReason}: ${result.stopReport} (results in ${dir})`);
     });
 
   const topo = program
@@ -183,7 +186,8 @@ export function buildProgram(io: CliIo): Command {
 
 /**
  * Runs the CLI with `argv` (without the node and script names) and returns the exit code:
- * 0 on success, 2 for bad input or usage (one clear message, no stack trace), 1 for a bug.
+ * 0 on success, 2 for bad input or usage (one clear message, no stack trace), 3 when the run stopped
+ * on a detected pathology (deadlock, lossless drop; results are written), 1 for a bug.
  */
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   const program = buildProgram(io);
@@ -194,6 +198,10 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     if (e instanceof ConfigError) {
       io.err(`fabricsim: ${e.message}\n`);
       return EXIT_USAGE;
+    }
+    if (e instanceof SimulationError) {
+      io.err(`fabricsim: ${e.message}\n`);
+      return EXIT_SIMULATION;
     }
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT_OK;

@@ -1,5 +1,5 @@
 import type { FabricOptions } from '../fabric/build-fabric.js';
-import { ns } from '../sim/time.js';
+import { ns, us } from '../sim/time.js';
 import type { FabricConfig } from './fabric-schema.js';
 
 /** Maps the validated `fabric` block (file units) to the fabric's run-time options (bytes, ps). */
@@ -18,6 +18,18 @@ export function fabricOptions(f: FabricConfig, maxFrameBytes: number): FabricOpt
       xonBytes: f.pfc.xon_bytes,
       headroomBytes: f.pfc.headroom_bytes,
       quanta: f.pfc.quanta,
+      xoffAlpha: f.pfc.xoff_alpha ?? 0,
+      guards: {
+        deadlockCheckPs: f.pfc.deadlock_check_us === undefined ? undefined : us(f.pfc.deadlock_check_us),
+        watchdog: f.pfc.watchdog.enabled
+          ? { timeoutPs: us(f.pfc.watchdog.timeout_us), restorePs: us(f.pfc.watchdog.restore_us), action: f.pfc.watchdog.action }
+          : null,
+        onLosslessDrop: f.pfc.on_lossless_drop,
+      },
+    },
+    routing: {
+      algorithm: f.routing.algorithm,
+      roots: f.routing.root === undefined ? undefined : typeof f.routing.root === 'string' ? [f.routing.root] : f.routing.root,
     },
     ecn:
       f.ecn.kind === 'threshold'

@@ -50,6 +50,33 @@ export const schedulerSchema = z
   .default(() => ({ kind: 'strict' as const }))
   .describe("egress scheduler: 'strict' priority or 'dwrr'");
 
+const watchdogObject = z
+  .object({
+    enabled: z.boolean().default(false).describe('whether switches run the PFC watchdog (default false)'),
+    timeout_us: z
+      .number()
+      .positive()
+      .max(1e9)
+      .default(100)
+      .describe('a lossless egress queue paused continuously this long (µs) trips the watchdog (default 100)'),
+    action: z
+      .enum(['drop', 'disable'])
+      .default('drop')
+      .describe("on a trip: 'drop' discards the queue and new arrivals for it and ignores PAUSE; 'disable' only ignores PAUSE for it (default 'drop')"),
+    restore_us: z
+      .number()
+      .positive()
+      .max(1e9)
+      .default(200)
+      .describe('a tripped queue is restored once no PAUSE has arrived for this long, µs (default 200)'),
+  })
+  .strict();
+
+/** The PFC watchdog of the switches (pause-storm protection). */
+export const watchdogSchema = watchdogObject
+  .default(() => watchdogObject.parse({}))
+  .describe('PFC watchdog: stops a queue paused too long from spreading the pause (SONiC pfcwd, vendor "PFC watchdog")');
+
 const pfcObject = z
   .object({
     enabled: z.boolean().default(true).describe('whether PFC is on (off: lossy Ethernet)'),
@@ -66,6 +93,25 @@ const pfcObject = z
       .optional()
       .describe('buffer reserved per port and priority for in-flight bytes after PAUSE (absent: computed per port from link rate and delay)'),
     quanta: z.int().min(1).max(65535).default(65535).describe('pause time in PAUSE frames, in 512-bit-time quanta (1..65535)'),
+    xoff_alpha: z
+      .number()
+      .positive()
+      .max(1024)
+      .optional()
+      .describe('dynamic XOFF: the threshold is xoff_alpha × the free shared buffer (XON that minus xoff_bytes − xon_bytes); absent: static xoff_bytes/xon_bytes'),
+    deadlock_check_us: z
+      .number()
+      .min(0)
+      .max(1e9)
+      .optional()
+      .describe(
+        'PFC deadlock detection: a cycle of ports each paused this long (µs) and waiting on the next stops the run (stop_reason deadlock); checked every half of it while any port is paused. Absent: the pause time of one PAUSE frame on the slowest switch port (quanta × 512 bit times; 336 µs at 100 Gb/s); 0: off',
+      ),
+    watchdog: watchdogSchema,
+    on_lossless_drop: z
+      .enum(['error', 'warn'])
+      .default('error')
+      .describe("a packet dropped in a lossless priority (not by the watchdog): 'error' stops the run (stop_reason lossless-drop), 'warn' counts it and warns (default 'error')"),
   })
   .strict()
   .superRefine((p, ctx) => {
@@ -121,8 +167,21 @@ const routingObject = z
       .enum(['hash', 'spray'])
       .default('hash')
       .describe("'hash': one path per flow (hash of the 5-tuple); 'spray': a path per packet"),
+    algorithm: z
+      .enum(['shortest', 'updown'])
+      .default('shortest')
+      .describe("'shortest': every shortest path; 'updown': up*/down* routing (deadlock-free: no cyclic buffer dependency), the shortest legal paths (default 'shortest')"),
+    root: z
+      .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+      .optional()
+      .describe('updown only: the root switch(es) of the BFS levels, by node key (absent: every switch farthest from the hosts: spines, core switches)'),
   })
-  .strict();
+  .strict()
+  .superRefine((r, ctx) => {
+    if (r.root !== undefined && r.algorithm !== 'updown') {
+      ctx.addIssue({ code: 'custom', message: "root applies only to algorithm 'updown'", path: ['root'], input: r.root });
+    }
+  });
 
 /** How switches choose among equal-cost next hops. */
 export const routingSchema = routingObject
@@ -162,6 +221,8 @@ export type SchedulerConfig = z.output<typeof schedulerSchema>;
 export type PfcConfig = z.output<typeof pfcSchema>;
 /** Validated `fabric.ecn`. */
 export type EcnConfig = z.output<typeof ecnSchema>;
+/** Validated `fabric.pfc.watchdog`. */
+export type WatchdogConfig = z.output<typeof watchdogSchema>;
 /** Validated `fabric.routing`. */
 export type RoutingConfig = z.output<typeof routingSchema>;
 /** Validated `fabric` block, every default filled in. */

@@ -46,6 +46,19 @@ export function loadExperimentFile(file: string, opts: LoadOptions = {}): Loaded
   return { config, file, baseDir, raw };
 }
 
+/**
+ * Reads and parses an experiment file (YAML or JSON, as {@link loadExperimentFile} does) without
+ * validating it: a sweep validates each of its runs instead, since the base alone may lack a
+ * field that every run's values fill in. Syntax errors are ConfigErrors at `file:line:col`.
+ */
+export function readExperimentRaw(file: string): { raw: unknown; baseDir: string } {
+  const path = resolve(file);
+  const text = readText(path, file);
+  if (text.trim() === '') throw new ConfigError('the file is empty; an experiment needs at least `name` and `workload`', { file });
+  const raw = extname(file).toLowerCase() === '.json' ? parseJson(text, file) : parseYamlText(text, file);
+  return { raw, baseDir: dirname(path) };
+}
+
 /** The file's text, or a ConfigError naming it. */
 function readText(path: string, file: string): string {
   try {

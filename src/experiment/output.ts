@@ -1,7 +1,8 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { toCsv, writeFileAtomic, type Cell } from '../metrics/csv.js';
-import { PFC_KIND_NAMES } from '../metrics/pfc-log.js';
+import { PFC_KIND_NAMES, PFC_PAUSE_TX } from '../metrics/pfc-log.js';
+import { PAUSE_PROPAGATED } from '../fabric/switch.js';
 import {
   PC_DROPS,
   PC_DROP_BYTES,
@@ -17,24 +18,27 @@ import {
   PC_TX_PACKETS,
   PC_TX_WIRE_BYTES,
   PC_LINK_LOSSES,
+  PC_WATCHDOG_DROPS,
+  PC_WATCHDOG_TRIPS,
 } from '../metrics/port-counters.js';
 import { ENTITY_PORT, SAMPLE_METRIC_NAMES } from '../metrics/sampler.js';
 import { summarize } from '../metrics/summary.js';
 import { VERSION } from '../version.js';
+import { PAUSE_FAULT } from './faults.js';
 import type { RunResult } from './run.js';
 
 /** Columns of flows.csv. */
 export const FLOWS_COLUMNS = [
   'flow_id', 'src', 'dst', 'transport', 'verb', 'bytes', 'start_ns', 'recv_done_ns', 'finish_ns',
   'fct_ns', 'ideal_fct_ns', 'slowdown', 'packets_sent', 'retx_packets', 'timeouts', 'ecn_marked',
-  'delivered_bytes', 'status',
+  'delivered_bytes', 'pause_delay_ns', 'nic_paused_ns', 'pauses_triggered', 'status',
 ] as const;
 
 /** Columns of ports.csv. */
 export const PORTS_COLUMNS = [
   'port', 'node', 'local', 'peer', 'role', 'rate_gbps', 'tx_bytes', 'tx_packets', 'util',
   'drops', 'drop_bytes', 'lossless_drops', 'ecn_marks', 'pause_tx', 'resume_tx', 'pause_rx',
-  'resume_rx', 'max_queue_bytes', 'link_losses',
+  'resume_rx', 'max_queue_bytes', 'link_losses', 'watchdog_trips', 'watchdog_drops',
   ...Array.from({ length: 8 }, (_, p) => `paused_ns_p${p}`),
 ] as const;
 
@@ -42,12 +46,25 @@ export const PORTS_COLUMNS = [
 export const SAMPLES_COLUMNS = ['t_ns', 'entity', 'metric', 'value'] as const;
 
 /** Columns of pfc.csv. */
-export const PFC_COLUMNS = ['t_ns', 'node', 'port', 'peer', 'priority', 'kind', 'quanta'] as const;
+export const PFC_COLUMNS = ['t_ns', 'node', 'port', 'peer', 'priority', 'kind', 'quanta', 'cause', 'trigger_flow'] as const;
 
 /** Columns of summary.csv (after `name` and `seed`). */
 export const SUMMARY_LEAD_COLUMNS = ['name', 'seed', 'stop_reason', 'complete'] as const;
 
 const psToNs = (t: number): number => t / 1000;
+
+/**
+ * Why a PAUSE was sent: `congestion` (the ingress's bytes wait at a congested egress; the
+ * flow holding most of them is in trigger_flow), `propagated` (they wait behind an egress that
+ * is itself paused: congestion spreading), `refresh` (a PAUSE renewed before expiry); empty for
+ * other events.
+ */
+function pauseCause(kind: number, trigger: number): string {
+  if (kind !== PFC_PAUSE_TX) return '';
+  if (trigger === PAUSE_PROPAGATED) return 'propagated';
+  if (trigger === PAUSE_FAULT) return 'fault';
+  return trigger >= 0 ? 'congestion' : 'refresh';
+}
 
 /** The files a run writes, in the order they are written (run.json last). */
 export const RESULT_FILES = ['flows.csv', 'ports.csv', 'samples.csv', 'pfc.csv', 'summary.csv', 'run.json'] as const;
@@ -64,18 +81,20 @@ export function writeResults(result: RunResult, dir: string, meta: { file?: stri
   if (existsSync(join(dir, 'run.json'))) rmSync(join(dir, 'run.json'));
   const durationPs = result.simTimePs;
 
+  const triggers = fabric.pfcLog.triggersByConn(flows.records.length);
   writeFileAtomic(
     dir,
     'flows.csv',
     toCsv(
       FLOWS_COLUMNS,
-      flows.records.map((r): Cell[] => {
+      flows.records.map((r, i): Cell[] => {
         const done = r.status === 'done';
         const fct = done ? r.finish - r.start : NaN;
         return [
           r.id, fabric.hostKeys[r.src]!, fabric.hostKeys[r.dst]!, r.transport, r.verb, r.bytes, psToNs(r.start),
           r.recvDone >= 0 ? psToNs(r.recvDone) : NaN, done ? psToNs(r.finish) : NaN, psToNs(fct), psToNs(r.idealFct),
-          fct / r.idealFct, r.packetsSent, r.retxPackets, r.timeouts, r.ecnMarked, r.deliveredBytes, r.status,
+          fct / r.idealFct, r.packetsSent, r.retxPackets, r.timeouts, r.ecnMarked, r.deliveredBytes,
+          r.deliveredPackets > 0 ? psToNs(r.pauseDelayPs / r.deliveredPackets) : 0, psToNs(r.nicPausedPs), triggers[i]!, r.status,
         ];
       }),
     ),
@@ -95,7 +114,7 @@ export function writeResults(result: RunResult, dir: string, meta: { file?: stri
           fabric.switchOf[p.node]! >= 0 ? 'switch' : 'host', p.rateBps / 1e9, c.get(i, PC_TX_BYTES), c.get(i, PC_TX_PACKETS),
           util, c.get(i, PC_DROPS), c.get(i, PC_DROP_BYTES), c.get(i, PC_LOSSLESS_DROPS), c.get(i, PC_ECN_MARKS),
           c.get(i, PC_PAUSE_TX), c.get(i, PC_RESUME_TX), c.get(i, PC_PAUSE_RX), c.get(i, PC_RESUME_RX),
-          c.get(i, PC_MAX_QUEUE_BYTES), c.get(i, PC_LINK_LOSSES),
+          c.get(i, PC_MAX_QUEUE_BYTES), c.get(i, PC_LINK_LOSSES), c.get(i, PC_WATCHDOG_TRIPS), c.get(i, PC_WATCHDOG_DROPS),
           ...Array.from({ length: 8 }, (_, prio) => psToNs(c.get(i, PC_PAUSED_PS + prio))),
         ];
       }),
@@ -119,6 +138,7 @@ export function writeResults(result: RunResult, dir: string, meta: { file?: stri
     pfcRows.push([
       psToNs(log.get(r, 0)), fabric.nodeKeys[fabric.ports[port]!.node]!, fabric.portName(port),
       fabric.nodeKeys[fabric.adjPeer[port]!]!, log.get(r, 2), PFC_KIND_NAMES[log.get(r, 3)]!, log.get(r, 4),
+      pauseCause(log.get(r, 3), log.get(r, 5)), log.get(r, 5) >= 0 ? log.get(r, 5) : '',
     ]);
   }
   writeFileAtomic(dir, 'pfc.csv', toCsv(PFC_COLUMNS, pfcRows));
@@ -147,6 +167,8 @@ export function writeResults(result: RunResult, dir: string, meta: { file?: stri
     delivered_packets: delivered,
     delivered_packets_per_s: seconds > 0 ? Math.round(delivered / seconds) : null,
     warnings: result.warnings,
+    stop_report: result.stopReport,
+    deadlock: result.deadlock === null ? null : { at_ns: psToNs(result.deadlock.atPs), priority: result.deadlock.priority, cycle: result.deadlock.cycle },
     files: RESULT_FILES,
     config,
   };

@@ -6,6 +6,7 @@ import { loadTopology } from '../topology/io.js';
 import type { Topology } from '../topology/types.js';
 import { transports } from '../transport/registry.js';
 import { workloads, type FlowSpec } from '../workload/index.js';
+import { hostLinkRatesGbps } from './host-rates.js';
 import type { ExperimentConfig } from './schema.js';
 
 /** Label of the random stream the workload draws from: `new Rng(seed).fork(WORKLOAD_STREAM)`. */
@@ -45,7 +46,7 @@ export function prepareExperiment(config: ExperimentConfig, where: { file?: stri
   const workload = workloads.get(kind, { file, field: 'workload.kind' });
   const params: unknown = parseWith(workload.params, rawParams, { file, field: 'workload' });
   const rng = new Rng(config.seed).fork(WORKLOAD_STREAM);
-  const flows = workload.generate(params, { hosts, rng, file, field: 'workload' });
+  const flows = workload.generate(params, { hosts, rng, file, field: 'workload', hostRatesGbps: hostLinkRatesGbps(topology, hosts) });
 
   const transport = transports.get(config.transport.kind, { file, field: 'transport.kind' });
   const unsupported = flows.find((f) => !transport.verbs.includes(f.verb));

@@ -14,12 +14,15 @@ import type { Endpoint } from '../transport/endpoint.js';
 import { transports } from '../transport/registry.js';
 import type { Connection } from '../transport/transport.js';
 import type { FlowSpec } from '../workload/workload.js';
+import { findCyclicBufferDependency } from '../fabric/routing/cbd.js';
 import { fabricOptions } from './fabric-options.js';
+import { flowTransportParams } from './flow-priority.js';
+import { installFaults } from './faults.js';
 import { prepareExperiment } from './prepare.js';
 import { validateExperiment, type ExperimentConfig } from './schema.js';
 
 /** Why a run ended. */
-export type StopReason = 'all-flows-ended' | 'time-limit' | 'event-limit' | 'stalled' | 'interrupted';
+export type StopReason = 'all-flows-ended' | 'time-limit' | 'event-limit' | 'stalled' | 'interrupted' | 'deadlock' | 'lossless-drop';
 
 /** Options of {@link runExperiment} beyond the experiment itself. */
 export interface RunOptions {
@@ -57,6 +60,10 @@ export interface RunResult {
   complete: boolean;
   /** Things the user should know (headroom, lossless drops, ...). */
   warnings: string[];
+  /** The PFC deadlock that stopped the run (stopReason 'deadlock'): time, priority, the cycle of port names. */
+  deadlock: { atPs: Time; priority: number; cycle: string[] } | null;
+  /** Why a pathology stopped the run (stopReason 'deadlock' or 'lossless-drop'), for people; else null. */
+  stopReport: string | null;
 }
 
 const SLICE = 200_000;
@@ -87,6 +94,19 @@ class WorkloadDriver implements Actor {
  * except `wallMs`. Throws a `ConfigError` for bad input.
  */
 export function runExperiment(experiment: unknown, options: RunOptions = {}): RunResult {
+  const steps = runExperimentSteps(experiment, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done === true) return step.value;
+  }
+}
+
+/**
+ * The same run as {@link runExperiment}, as a generator that yields its progress between slices
+ * of events (about every 200k events) and returns the result: a caller can yield to the Node
+ * event loop between slices (`runExperimentAsync`), so Ctrl-C and timers are handled mid-run.
+ */
+export function* runExperimentSteps(experiment: unknown, options: RunOptions = {}): Generator<RunProgress, RunResult, void> {
   const file = options.file;
   const config = validateExperiment(experiment, { file });
   const prepared = prepareExperiment(config, { file });
@@ -107,6 +127,9 @@ export function runExperiment(experiment: unknown, options: RunOptions = {}): Ru
   } catch (e) {
     throw e instanceof ConfigError ? e.inFile(file) : e;
   }
+  installFaults(sim, fabric, config.faults, prepared.hosts, file);
+  // lossless traffic can deadlock only if its routes have a cyclic buffer dependency
+  const cbd = fabric.guards !== null ? findCyclicBufferDependency(fabric) : null;
 
   const connections: Endpoint[] = [];
   const nics: Nic[] = [];
@@ -150,7 +173,7 @@ export function runExperiment(experiment: unknown, options: RunOptions = {}): Ru
       dst: spec.dst,
       srcNic: nics[spec.src]!,
       dstNic: nics[spec.dst]!,
-      params: transportParams,
+      params: flowTransportParams(transportParams, spec, transport.name, file),
       framing: framingOptions,
       frames: framing,
       cc: cc.create(ccParams, {
@@ -201,6 +224,14 @@ export function runExperiment(experiment: unknown, options: RunOptions = {}): Ru
     const budget = Math.min(SLICE, maxEvents - sim.events);
     sim.run(limitPs, budget);
     if (allEnded) break;
+    if (fabric.guards?.deadlock?.report) {
+      stopReason = 'deadlock';
+      break;
+    }
+    if (fabric.guards?.losslessDrop) {
+      stopReason = 'lossless-drop';
+      break;
+    }
     if (options.signal?.aborted) {
       stopReason = 'interrupted';
       break;
@@ -213,14 +244,28 @@ export function runExperiment(experiment: unknown, options: RunOptions = {}): Ru
       stopReason = sim.pending === 0 && limitPs === Infinity ? 'stalled' : 'time-limit';
       break;
     }
-    options.onProgress?.({ simTimePs: sim.now, events: sim.events, flowsEnded: flows.records.length - flows.remaining, flows: flows.records.length, limitPs });
+    const progress: RunProgress = { simTimePs: sim.now, events: sim.events, flowsEnded: flows.records.length - flows.remaining, flows: flows.records.length, limitPs };
+    options.onProgress?.(progress);
+    yield progress;
   }
   const wallMs = performance.now() - t0;
   fabric.closeAccounting();
 
-  const warnings: string[] = [];
+  const warnings: string[] = [...fabric.warnings];
   const t = fabric.traffic;
-  if (t.losslessDrops > 0) {
+  if (cbd !== null) {
+    warnings.push(
+      `the routing has a cyclic buffer dependency, so PFC can deadlock: ${[...cbd, cbd[0]!].map((p) => fabric.portName(p)).join(' → ')}; use fabric.routing.algorithm: updown`,
+    );
+  }
+  const dl = fabric.guards?.deadlock?.report ?? null;
+  let stopReport: string | null = null;
+  if (stopReason === 'deadlock' && dl !== null) {
+    stopReport = `PFC deadlock on priority ${dl.priority} detected at ${(dl.atPs / 1e6).toFixed(3)} µs: ${[...dl.cycle, dl.cycle[0]!].join(' → ')}: each port paused for over ${(fabric.guards!.deadlock!.intervalPs / 1e6).toFixed(3)} µs, waiting on the next`;
+  } else if (stopReason === 'lossless-drop') {
+    stopReport = fabric.guards!.losslessDrop!.message;
+  }
+  if (t.losslessDrops > 0 && stopReason !== 'lossless-drop') {
     warnings.push(
       `${t.losslessDrops} packet(s) dropped in a lossless class; the first at ${(t.firstLosslessDropAt / 1000).toFixed(3)} ns on ${fabric.portName(t.firstLosslessDropPort)} priority ${t.firstLosslessDropPriority} (PFC headroom or buffer exhausted: raise fabric.pfc.headroom_bytes or fabric.buffer_bytes, or lower fabric.pfc.xoff_bytes)`,
     );
@@ -237,5 +282,7 @@ export function runExperiment(experiment: unknown, options: RunOptions = {}): Ru
     stopReason,
     complete: stopReason !== 'interrupted' && stopReason !== 'stalled',
     warnings,
+    deadlock: stopReason === 'deadlock' && dl !== null ? { atPs: dl.atPs, priority: dl.priority, cycle: dl.cycle } : null,
+    stopReport,
   };
 }

@@ -8,6 +8,8 @@ import { congestionControls } from '../transport/cc/index.js';
 import { transports } from '../transport/registry.js';
 import { workloads } from '../workload/index.js';
 import { fabricSchema, type FabricConfig } from './fabric-schema.js';
+import { faultsSchema, type FaultConfig } from './faults.js';
+import { sweepSchema, type SweepConfig } from './sweep-schema.js';
 
 /**
  * The experiment file schema. Validation runs in two steps: {@link experimentSchema} checks the
@@ -70,6 +72,10 @@ export interface ExperimentConfig {
   stop: StopConfig;
   /** Where and what to write. */
   outputs: OutputsConfig;
+  /** Faults injected during the run (pause storms); empty by default. */
+  faults: FaultConfig[];
+  /** A parameter grid for `fabricsim sweep` (dotted path → values); absent for a single run. */
+  sweep?: SweepConfig;
 }
 
 /** `{kind, ...params}`: the kind is checked here, the params later by the variant's own schema. */
@@ -147,6 +153,8 @@ const baseShape = {
   }).describe('the traffic: a workload and its parameters, flat next to `kind`'),
   stop: stopSchema,
   outputs: outputsSchema,
+  faults: faultsSchema,
+  sweep: sweepSchema,
 };
 
 /** The first validation step: the whole file, with variant parameters passed through unchecked. */
@@ -228,6 +236,8 @@ export function validateExperiment(raw: unknown, where: Where = {}): ExperimentC
     workload: validateVariant(workloads, base.workload, 'workload', file),
     stop: base.stop,
     outputs: base.outputs,
+    faults: base.faults,
+    ...(base.sweep !== undefined ? { sweep: base.sweep } : {}),
   };
 }
 

@@ -7,6 +7,7 @@ import { TrafficCounters } from '../metrics/traffic.js';
 import type { NodeRole, Topology } from '../topology/types.js';
 import { EgressPort } from './egress-port.js';
 import { PfcIngress, pfcHeadroomBytes, type PfcSettings } from './flow-control/pfc.js';
+import { LosslessGuards, type LosslessGuardOptions } from './flow-control/lossless-guards.js';
 import { IngressPort } from './ingress-port.js';
 import { Link } from './link.js';
 import type { EcnMarker } from './marking/marker.js';
@@ -15,6 +16,7 @@ import { ThresholdMarker } from './marking/threshold.js';
 import { PacketPool, type Packet } from './packet.js';
 import { FlowHashEcmp, PacketSpray, mix32, type PathSelector } from './routing/ecmp.js';
 import { Fib, MAX_FIB_ENTRIES } from './routing/fib.js';
+import { buildUpDownFib, upDownRootIndices } from './routing/updown.js';
 import { Dwrr } from './scheduler/dwrr.js';
 import type { Scheduler } from './scheduler/scheduler.js';
 import { StrictPriority } from './scheduler/strict-priority.js';
@@ -35,7 +37,13 @@ export interface FabricOptions {
     /** Fixed headroom per ingress; absent: sized per port by {@link pfcHeadroomBytes}. */
     headroomBytes?: number | undefined;
     quanta: number;
+    /** Dynamic XOFF factor (0: static XOFF/XON). */
+    xoffAlpha: number;
+    /** Deadlock detection, PFC watchdog, lossless-drop policy (flow-control/lossless-guards.ts). */
+    guards?: LosslessGuardOptions | undefined;
   };
+  /** Routing algorithm (default shortest paths) and, for up*\/down*, the root switches by node key. */
+  routing?: { algorithm: 'shortest' | 'updown'; roots?: readonly string[] | undefined } | undefined;
   ecn:
     | { kind: 'none' }
     | { kind: 'threshold'; kBytes: number }
@@ -140,12 +148,17 @@ export class Fabric {
         { field: 'topology' },
       );
     }
-    this.fib = Fib.build(this.adjStart, this.adjPeer, this.switchOf, this.hostNode);
+    this.fib =
+      options.routing?.algorithm === 'updown'
+        ? buildUpDownFib(this.adjStart, this.adjPeer, this.switchOf, this.hostNode, upDownRootIndices(options.routing.roots ?? [], nodeId, this.switchOf)).fib
+        : Fib.build(this.adjStart, this.adjPeer, this.switchOf, this.hostNode);
 
     const rng = sim.rng.fork('fabric');
     const pauseObserver = {
-      onPauseChange: (port: EgressPort, priority: number, paused: boolean, quanta: number) =>
-        this.pfcLog.record(sim.now, port.index, priority, paused ? PFC_PAUSED : PFC_UNPAUSED, quanta),
+      onPauseChange: (port: EgressPort, priority: number, paused: boolean, quanta: number) => {
+        this.pfcLog.record(sim.now, port.index, priority, paused ? PFC_PAUSED : PFC_UNPAUSED, quanta);
+        this.guards?.onPauseChange(port, priority, paused);
+      },
     };
     for (let node = 0; node < n; node++) {
       for (let p = this.adjStart[node]!; p < this.adjStart[node + 1]!; p++) {
@@ -174,8 +187,8 @@ export class Fabric {
     }
 
     const pfcFrames = {
-      onPfcFrameSent: (port: EgressPort, priority: number, quanta: number) =>
-        this.pfcLog.record(sim.now, port.index, priority, quanta === 0 ? PFC_RESUME_TX : PFC_PAUSE_TX, quanta),
+      onPfcFrameSent: (port: EgressPort, priority: number, quanta: number, trigger: number) =>
+        this.pfcLog.record(sim.now, port.index, priority, quanta === 0 ? PFC_RESUME_TX : PFC_PAUSE_TX, quanta, trigger),
     };
     const drops = {
       onDrop: (pkt: Packet, port: EgressPort, lossless: boolean) => {
@@ -189,6 +202,7 @@ export class Fabric {
             t.firstLosslessDropPriority = pkt.priority;
           }
           t.losslessDrops++;
+          this.guards?.onLosslessDrop(pkt, port);
         }
       },
     };
@@ -215,11 +229,14 @@ export class Fabric {
               pfcHeadroomBytes(port.rateBps, port.link.delay + options.switchLatencyPs, options.maxFrameBytes),
           ),
           quanta: options.pfc.quanta,
+          xoffAlpha: options.pfc.xoffAlpha,
         };
-        pfc = new PfcIngress(sim, local, settings, this.pool, this.counters, pfcFrames);
+        pfc = new PfcIngress(sim, local, settings, this.pool, this.counters, pfcFrames, buffer);
+        if (options.pfc.headroomBytes !== undefined) this.checkHeadroom(local, options.pfc.headroomBytes);
       }
       const selector: PathSelector = options.ecmp === 'spray' ? new PacketSpray(spray.fork(String(sw))) : new FlowHashEcmp(mix32(ecmpSalt ^ Math.imul(sw + 1, 0x9e3779b9)));
       const s = new Switch(node, sw, local, this.fib, selector, buffer, pfc, this.makeMarker(red), this.pool, this.counters, drops);
+      if (pfc !== null) pfc.culprit = (l, p) => s.topContributor(l, p);
       if (options.switchLatencyPs > 0) {
         s.pipeline = new Link(sim, options.switchLatencyPs);
         s.pipeline.sink = s;
@@ -231,7 +248,11 @@ export class Fabric {
       }
       this.switches.push(s);
     }
+    if (pfcMask !== 0) this.guards = new LosslessGuards(this, pfcMask, options.pfc.guards ?? {});
   }
+
+  /** PFC deadlock detection, watchdog and lossless-drop policy; null without PFC. */
+  guards: LosslessGuards | null = null;
 
   /** The role of node `node` in the topology ('host', 'switch' or 'router'). */
   roleOf(node: number): NodeRole {
@@ -280,6 +301,25 @@ export class Fabric {
       this.pool.release(probe);
     }
     throw new Error(`fabricsim internal error: no path from host ${src} to host ${dst}`);
+  }
+
+  /** Things about the fabric's configuration the user should know (too little PFC headroom). */
+  readonly warnings: string[] = [];
+  private headroomShort = 0;
+  private headroomWorst: { port: number; need: number } | null = null;
+
+  /** Records ports whose configured headroom is below what {@link pfcHeadroomBytes} says they need. */
+  private checkHeadroom(ports: readonly EgressPort[], configured: number): void {
+    for (const port of ports) {
+      const need = pfcHeadroomBytes(port.rateBps, port.link.delay + this.options.switchLatencyPs, this.options.maxFrameBytes);
+      if (need <= configured) continue;
+      if (this.headroomShort++ === 0) this.warnings.push('');
+      if (this.headroomWorst === null || need > this.headroomWorst.need) this.headroomWorst = { port: port.index, need };
+      this.warnings[this.warnings.length - 1] =
+        `fabric.pfc.headroom_bytes (${configured}) is below what ${this.headroomShort} switch port(s) need to stay lossless after XOFF; ` +
+        `${this.portName(this.headroomWorst.port)} needs ${this.headroomWorst.need} bytes (its cable's round trip at line rate + 2 maximum frames + the PAUSE frame); ` +
+        `raise it or leave it out to size headroom per port`;
+    }
   }
 
   /** Ends open pause intervals so paused time is counted up to now. */

@@ -35,6 +35,16 @@ export interface EgressOwner {
   onTxDone(pkt: Packet, port: EgressPort): void;
 }
 
+/** Takes the packets of a class the PFC watchdog discards (action 'drop'). */
+export interface PacketDiscard {
+  discardPacket(pkt: Packet, port: EgressPort): void;
+}
+
+/** Told when a class of this port is paused or resumed (a NIC tracking who waits). */
+export interface PauseListener {
+  onPause(priority: number, paused: boolean): void;
+}
+
 /** Observes PFC state changes of a port (for pfc.csv). */
 export interface PauseObserver {
   onPauseChange(port: EgressPort, priority: number, paused: boolean, quanta: number): void;
@@ -68,6 +78,17 @@ export class EgressPort implements Actor {
   source: PacketSource | null = null;
   owner: EgressOwner | null = null;
   pauseObserver: PauseObserver | null = null;
+  pauseListener: PauseListener | null = null;
+  /** Time each class has been paused in closed pause intervals, ps (the paused-time clock). */
+  private readonly pausedClosed = new Float64Array(TRAFFIC_CLASSES);
+  /** Bit c set while PFC is disabled on class c (PFC watchdog): PAUSE frames are counted, not obeyed. */
+  pfcIgnoreMask = 0;
+  /** Bit c set while packets of class c are discarded on arrival (PFC watchdog, action 'drop'). */
+  discardMask = 0;
+  /** Takes the packets of classes in `discardMask`. */
+  discard: PacketDiscard | null = null;
+  /** Arrival time of the last PAUSE frame (quanta > 0) per class, ps; -1 before the first. */
+  readonly lastPauseRx = new Float64Array(TRAFFIC_CLASSES).fill(-1);
   /** The cable this port transmits on. */
   link!: Link;
   private readonly psPerPauseQuantum: number;
@@ -104,6 +125,8 @@ export class EgressPort implements Actor {
   /** Queues a data packet in its traffic class (the caller has admitted it to the buffer). */
   enqueue(pkt: Packet): void {
     const c = pkt.priority;
+    if ((this.discardMask & (1 << c)) !== 0) return this.discard!.discardPacket(pkt, this);
+    pkt.pauseMark = this.pausedClock(c);
     this.queues[c]!.push(pkt);
     this.queueBytes[c]! += pkt.frameBytes;
     this.totalBytes += pkt.frameBytes;
@@ -151,14 +174,46 @@ export class EgressPort implements Actor {
       return;
     }
     this.counters.add(this.index, PC_PAUSE_RX, 1);
+    this.lastPauseRx[priority] = now;
+    if (this.pfcIgnoreMask & bit) return; // PFC disabled on this class by the watchdog
     const until = now + Math.ceil(quanta * this.psPerPauseQuantum);
     this.pausedUntil[priority] = until;
     if ((this.pausedMask & bit) === 0) {
       this.pausedMask |= bit;
       this.pausedSince[priority] = now;
       this.pauseObserver?.onPauseChange(this, priority, true, quanta);
+      this.pauseListener?.onPause(priority, true);
     }
     this.sim.at(until, this, PAUSE_EXPIRE, priority);
+  }
+
+  /** When class `priority`'s current pause began, ps (meaningful while it {@link isPaused}). */
+  pausedSinceAt(priority: number): Time {
+    return this.pausedSince[priority]!;
+  }
+
+  /** Ends a pause of class `priority` now, as if its timer had run out (PFC watchdog). */
+  forceResume(priority: number): void {
+    if (this.pausedMask & (1 << priority)) this.unpause(priority);
+  }
+
+  /** Removes every queued packet of class `c`, oldest first, handing each to `fn` (PFC watchdog). */
+  flushClass(c: number, fn: (pkt: Packet) => void): void {
+    const q = this.queues[c]!;
+    if (q.length === 0) return;
+    while (q.length > 0) {
+      const pkt = q.shift()!;
+      this.queueBytes[c]! -= pkt.frameBytes;
+      this.totalBytes -= pkt.frameBytes;
+      fn(pkt);
+    }
+    this.backlog &= ~(1 << c);
+    this.scheduler.emptied?.(c);
+  }
+
+  /** Total time class `c` has been paused so far, ps, including a pause in progress. */
+  pausedClock(c: number): number {
+    return (this.pausedMask & (1 << c)) !== 0 ? this.pausedClosed[c]! + (this.sim.now - this.pausedSince[c]!) : this.pausedClosed[c]!;
   }
 
   /** True while class `priority` is paused. */
@@ -172,6 +227,7 @@ export class EgressPort implements Actor {
     for (let c = 0; c < TRAFFIC_CLASSES; c++) {
       if (this.pausedMask & (1 << c)) {
         this.counters.add(this.index, PC_PAUSED_PS + c, now - this.pausedSince[c]!);
+        this.pausedClosed[c]! += now - this.pausedSince[c]!;
         this.pausedSince[c] = now;
       }
     }
@@ -197,7 +253,9 @@ export class EgressPort implements Actor {
     const now = this.sim.now;
     this.pausedMask &= ~(1 << priority);
     this.counters.add(this.index, PC_PAUSED_PS + priority, now - this.pausedSince[priority]!);
+    this.pausedClosed[priority]! += now - this.pausedSince[priority]!;
     this.pauseObserver?.onPauseChange(this, priority, false, 0);
+    this.pauseListener?.onPause(priority, false);
     if (!this.busy) this.startNext();
   }
 
@@ -208,6 +266,7 @@ export class EgressPort implements Actor {
       if (c >= 0) {
         const q = this.queues[c]!;
         pkt = q.shift()!;
+        pkt.pausedPs += this.pausedClock(c) - pkt.pauseMark;
         this.queueBytes[c]! -= pkt.frameBytes;
         this.totalBytes -= pkt.frameBytes;
         if (q.length === 0) {

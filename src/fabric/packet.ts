@@ -37,6 +37,10 @@ export class Packet {
   pfcQuanta = 0;
   /** While buffered in a switch: the switch-local ingress port it arrived on. */
   ingress = -1;
+  /** Time this packet has spent queued behind a PFC pause so far, ps (summed over hops). */
+  pausedPs = 0;
+  /** The paused-time clock of its queue when it was enqueued (see EgressPort). */
+  pauseMark = 0;
 
   // ---- transport ----
   /** Index of the connection (queue pair) this packet belongs to. */
@@ -77,6 +81,8 @@ export class Packet {
     this.pfcPriority = 0;
     this.pfcQuanta = 0;
     this.ingress = -1;
+    this.pausedPs = 0;
+    this.pauseMark = 0;
     this.conn = -1;
     this.type = 0;
     this.psn = 0;

@@ -16,6 +16,9 @@ import type { Fib } from './routing/fib.js';
 import type { PathSelector } from './routing/ecmp.js';
 import type { SharedBuffer } from './shared-buffer.js';
 
+/** The blame of a PAUSE sent because its ingress's bytes are stuck behind a paused egress. */
+export const PAUSE_PROPAGATED = -2;
+
 /** Told about every packet a switch drops (for conservation and loss accounting). */
 export interface DropObserver {
   onDrop(pkt: Packet, port: EgressPort, lossless: boolean): void;
@@ -81,6 +84,7 @@ export class Switch implements FrameHandler, EgressOwner, PacketSink {
       this.counters.add(out.index, PC_DROPS, 1);
       this.counters.add(out.index, PC_DROP_BYTES, size);
       if (lossless) this.counters.add(out.index, PC_LOSSLESS_DROPS, 1);
+      pkt.ingress = inLocal; // lets the drop observer name the ingress (lossless-drop report)
       this.drops.onDrop(pkt, out, lossless);
       this.pool.release(pkt);
       return;
@@ -93,6 +97,38 @@ export class Switch implements FrameHandler, EgressOwner, PacketSink {
       this.counters.add(out.index, PC_ECN_MARKS, 1);
     }
     out.enqueue(pkt);
+  }
+
+  /**
+   * Who a PAUSE from ingress `local` on priority `p` is blamed on: the connection with the most
+   * bytes from that ingress in this switch's queues, if most of those bytes wait at egress ports
+   * that are congested but not paused themselves (the root of the congestion); PAUSE_PROPAGATED
+   * if most wait behind egress ports that are paused by the next hop (the pause is spreading
+   * congestion from elsewhere); -1 if none. Scans the queues, so it runs only when a PAUSE is sent.
+   */
+  topContributor(local: number, p: number): number {
+    const bytes = new Map<number, number>();
+    let blocked = 0;
+    let congested = 0;
+    for (const port of this.ports) {
+      const paused = port.isPaused(p);
+      port.forEachHeld((pkt) => {
+        if (pkt.ingress !== local || pkt.priority !== p || pkt.conn < 0) return;
+        if (paused) blocked += pkt.frameBytes;
+        else congested += pkt.frameBytes;
+        bytes.set(pkt.conn, (bytes.get(pkt.conn) ?? 0) + pkt.frameBytes);
+      });
+    }
+    if (blocked > congested) return PAUSE_PROPAGATED;
+    let best = -1;
+    let most = 0;
+    for (const [conn, b] of bytes) {
+      if (b > most || (b === most && conn < best)) {
+        best = conn;
+        most = b;
+      }
+    }
+    return best;
   }
 
   onTxDone(pkt: Packet): void {

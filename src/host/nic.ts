@@ -1,7 +1,7 @@
 import type { Actor } from '../sim/actor.js';
 import type { Simulator } from '../sim/simulator.js';
 import { Timer } from '../sim/timer.js';
-import type { EgressPort, PacketSource } from '../fabric/egress-port.js';
+import type { EgressPort, PacketSource, PauseListener } from '../fabric/egress-port.js';
 import type { Packet } from '../fabric/packet.js';
 import type { NicHandle, SendQueue } from '../transport/endpoint.js';
 
@@ -14,7 +14,7 @@ const WAKE = 0;
  * port's traffic-class queues and go before data. When no queue is ready now but one will be
  * (rate pacing), a single wake-up timer is set for the earliest.
  */
-export class Nic implements PacketSource, NicHandle, Actor {
+export class Nic implements PacketSource, NicHandle, Actor, PauseListener {
   actorId = -1;
   private readonly active: SendQueue[] = [];
   private rr = 0;
@@ -25,6 +25,7 @@ export class Nic implements PacketSource, NicHandle, Actor {
     readonly port: EgressPort,
   ) {
     port.source = this;
+    port.pauseListener = this;
     this.wake = new Timer(sim, this, WAKE);
   }
 
@@ -36,6 +37,7 @@ export class Nic implements PacketSource, NicHandle, Actor {
     if (!q.inNic) {
       q.inNic = true;
       this.active.push(q);
+      if (this.port.isPaused(q.priority)) q.onNicPause?.(true, this.sim.now);
     }
     this.port.kick();
   }
@@ -73,6 +75,11 @@ export class Nic implements PacketSource, NicHandle, Actor {
     }
     if (earliest !== Infinity) this.wake.set(earliest);
     return null;
+  }
+
+  /** Tells the send queues of `priority` that the switch paused (or resumed) them. */
+  onPause(priority: number, paused: boolean): void {
+    for (const q of this.active) if (q.priority === priority) q.onNicPause?.(paused, this.sim.now);
   }
 
   onEvent(): void {

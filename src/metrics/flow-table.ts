@@ -19,8 +19,14 @@ export class FlowRecord {
   timeouts = 0;
   /** Data packets that arrived with ECN CE. */
   ecnMarked = 0;
-  /** Payload bytes delivered in order to the receiver. */
+  /** Payload bytes delivered to the receiver (placed in its memory). */
   deliveredBytes = 0;
+  /** Data packets delivered to the receiver. */
+  deliveredPackets = 0;
+  /** Sum over delivered data packets of the time each spent queued behind PFC pauses, ps. */
+  pauseDelayPs = 0;
+  /** Time the sender's NIC was paused (for the flow's priority) while the flow had data to send, ps. */
+  nicPausedPs = 0;
   status: FlowStatus = 'pending';
 
   constructor(

@@ -18,6 +18,10 @@ export const PC_LOSSLESS_DROPS = 11;
 export const PC_PAUSED_PS = 12;
 /** Data frames lost on the cable this port transmits on (random loss, `fabric.link_loss_rate`). */
 export const PC_LINK_LOSSES = 20;
+/** PFC watchdog trips of the port (any priority). */
+export const PC_WATCHDOG_TRIPS = 21;
+/** Packets the PFC watchdog discarded at the port (action 'drop'; also counted in PC_DROPS). */
+export const PC_WATCHDOG_DROPS = 22;
 /** Values per port (room for more counters). */
 export const PC_STRIDE = 32;
 

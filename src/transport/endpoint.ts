@@ -16,6 +16,8 @@ export interface SendQueue {
   readyAt(now: Time): Time;
   /** The next packet; only called when `hasData()` and `readyAt(now) <= now`. */
   nextPacket(): Packet;
+  /** The NIC's port was paused (or resumed) for this queue's priority. */
+  onNicPause?(paused: boolean, now: Time): void;
 }
 
 /** What a transport needs of a host's NIC. */

@@ -93,6 +93,8 @@ export class RoceV2Qp implements SendQueue, Endpoint, Actor {
   private readonly tx: SenderRecovery;
   private retries = 0;
   private nextSendAt: Time = 0;
+  /** When the NIC was paused with this QP holding data (-1: not paused). */
+  private nicPausedAt: Time = -1;
   private readonly rto: Timer;
   private readonly rtoPs: Time;
   // responder
@@ -142,8 +144,9 @@ export class RoceV2Qp implements SendQueue, Endpoint, Actor {
       const inflight = this.tx.next - this.tx.una;
       const w = this.ctx.params.window_packets;
       if (w > 0 && inflight >= w) return Infinity;
-      const winBytes = this.ctx.cc.windowBytes();
-      if (winBytes !== Infinity && inflight * this.ctx.mtu >= winBytes) return Infinity;
+      // the CC window, but never below ack_every packets: the responder ACKs only every
+      // ack_every packets, so a smaller window would wait for the retransmission timeout
+      if (inflight >= this.ctx.params.ack_every && inflight * this.ctx.mtu >= this.ctx.cc.windowBytes()) return Infinity;
     }
     return this.nextSendAt > now ? this.nextSendAt : now;
   }
@@ -181,6 +184,16 @@ export class RoceV2Qp implements SendQueue, Endpoint, Actor {
     }
     if (!this.rto.armed) this.rto.setAfter(this.rtoPs);
     return pkt;
+  }
+
+  onNicPause(paused: boolean, now: Time): void {
+    if (paused) {
+      if (this.hasData()) this.nicPausedAt = now;
+    } else if (this.nicPausedAt >= 0) {
+      const m = this.messages.peek();
+      if (m !== undefined) m.flow.nicPausedPs += now - this.nicPausedAt;
+      this.nicPausedAt = -1;
+    }
   }
 
   // ---- both ends: Endpoint ----
@@ -257,6 +270,8 @@ export class RoceV2Qp implements SendQueue, Endpoint, Actor {
       // the packet's data is placed in memory
       const m = messageOf(this.inbound, pkt.psn)!;
       m.flow.deliveredBytes += pkt.payload;
+      m.flow.deliveredPackets++;
+      m.flow.pauseDelayPs += pkt.pausedPs;
       if (pkt.ecn === 3) {
         m.flow.ecnMarked++;
         this.markedSinceAck++;

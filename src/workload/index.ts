@@ -3,16 +3,24 @@
  * {@link workloads}.
  */
 import { Registry } from '../sim/registry.js';
+import { allToAll } from './all-to-all.js';
 import { flowList } from './flows.js';
 import { incast } from './incast.js';
+import { mix } from './mix.js';
 import { permutation } from './permutation.js';
+import { poisson } from './poisson.js';
+import { trace } from './trace.js';
 import type { WorkloadVariant } from './workload.js';
 
 /** Every workload, by name (one line each). */
 export const workloads = new Registry<WorkloadVariant<any>>('workload')
   .add(incast)
   .add(permutation)
-  .add(flowList);
+  .add(flowList)
+  .add(allToAll)
+  .add(poisson)
+  .add(trace)
+  .add(mix);
 
 /** A flow to simulate, what a workload sees, and the workload interface. */
 export type { FlowSpec, Verb, WorkloadContext, WorkloadVariant } from './workload.js';
@@ -24,3 +32,13 @@ export { incast, incastParams, type IncastParams } from './incast.js';
 export { permutation, permutationParams, randomDerangement, type PermutationParams } from './permutation.js';
 /** An explicit list of flows. */
 export { flowList, flowEntry, flowsParams, type FlowsParams } from './flows.js';
+/** All-to-all: every host writes to every other host. */
+export { allToAll, allToAllParams, type AllToAllParams } from './all-to-all.js';
+/** Poisson arrivals at a target load with sizes from an empirical CDF. */
+export { poisson, poissonParams, MAX_POISSON_FLOWS, type PoissonParams } from './poisson.js';
+/** Empirical flow-size distributions (web-search, data-mining, hadoop, or a file). */
+export { loadSizeCdf, parseSizeCdf, sampleSize, SIZE_CDF_NAMES, type SizeCdf } from './size-cdf.js';
+/** Replay of a flow trace (CSV). */
+export { trace, traceParams, parseTrace, TRACE_COLUMNS, type TraceParams } from './trace.js';
+/** Several workloads together, each in its own traffic class. */
+export { mix, mixParams, mixEntry, type MixParams } from './mix.js';

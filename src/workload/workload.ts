@@ -17,6 +17,8 @@ export interface FlowSpec {
   start: Time;
   /** The RDMA verb. */
   verb: Verb;
+  /** Traffic class (0..7) of this flow; absent: the transport's own `priority`. Set by `mix`. */
+  priority?: number;
 }
 
 /** What a workload generator may use: the hosts, a random stream and where its config came from. */
@@ -29,6 +31,14 @@ export interface WorkloadContext {
   file?: string;
   /** Dotted field path of the workload block, for error messages (`workload`). */
   field: string;
+  /**
+   * Line rate of each host's link in Gb/s (same index as `hosts`), for workloads that target a
+   * load (`poisson`); absent when the caller has no topology (then such a workload needs its own
+   * rate parameter).
+   */
+  hostRatesGbps?: readonly number[];
+  /** Folder that relative paths in the workload's parameters (trace or CDF files) are resolved against; default: the experiment file's folder, else the working directory. */
+  baseDir?: string;
 }
 
 /**

@@ -18,9 +18,9 @@ describe('validateExperiment: defaults', () => {
       buffer_bytes: 16 * 1024 * 1024,
       buffer: { policy: 'dynamic', alpha: 1 },
       scheduler: { kind: 'strict' },
-      pfc: { enabled: true, priorities: [3], xoff_bytes: 98304, xon_bytes: 81920, quanta: 65535 },
+      pfc: { enabled: true, priorities: [3], xoff_bytes: 98304, xon_bytes: 81920, quanta: 65535, watchdog: { enabled: false, timeout_us: 100, action: 'drop', restore_us: 200 }, on_lossless_drop: 'error' },
       ecn: { kind: 'none' },
-      routing: { ecmp: 'hash' },
+      routing: { ecmp: 'hash', algorithm: 'shortest' },
       switch_latency_ns: 0,
       vlan_tag: false,
       link_loss_rate: 0,
@@ -46,7 +46,7 @@ describe('validateExperiment: defaults', () => {
       transport: { ack_every: 1 },
       stop: { time_us: 50 },
     });
-    expect(c.fabric.pfc).toEqual({ enabled: true, priorities: [3, 4], xoff_bytes: 98304, xon_bytes: 81920, quanta: 65535 });
+    expect(c.fabric.pfc).toEqual({ enabled: true, priorities: [3, 4], xoff_bytes: 98304, xon_bytes: 81920, quanta: 65535, watchdog: { enabled: false, timeout_us: 100, action: 'drop', restore_us: 200 }, on_lossless_drop: 'error' });
     expect(c.fabric.scheduler).toEqual({ kind: 'dwrr', weights: [1, 1, 1, 1, 1, 1, 1, 1], quantum_bytes: 9000 });
     expect(c.fabric.ecn).toEqual({ kind: 'red', kmin_bytes: 5000, kmax_bytes: 200000, pmax: 0.01 });
     expect(c.transport).toMatchObject({ kind: 'roce-v2', ack_every: 1, priority: 3 });
@@ -103,7 +103,7 @@ describe('validateExperiment: errors name the file and the dotted field', () => 
     { what: 'a workload without its required bytes', raw: { ...minimal(), workload: { kind: 'incast', senders: 2 } }, field: 'workload.bytes' },
     { what: 'a workload kind that is not a string', raw: { ...minimal(), workload: { kind: 3 } }, field: 'workload.kind' },
     { what: 'fat-tree with odd k', raw: { ...minimal(), topology: { generator: 'fat-tree', params: { k: 3 } } }, field: 'topology.params.k' },
-    { what: 'an unknown generator', raw: { ...minimal(), topology: { generator: 'ring' } }, field: 'topology.generator', says: 'fat-tree' },
+    { what: 'an unknown generator', raw: { ...minimal(), topology: { generator: 'hypercube' } }, field: 'topology.generator', says: 'fat-tree' },
     { what: 'both a generator and a file', raw: { ...minimal(), topology: { generator: 'fat-tree', file: 't.json' } }, field: 'topology', says: 'not both' },
     { what: 'a zero time limit', raw: { ...minimal(), stop: { time_us: 0 } }, field: 'stop.time_us' },
     { what: 'a negative sample interval', raw: { ...minimal(), outputs: { samples_interval_ns: -1 } }, field: 'outputs.samples_interval_ns' },

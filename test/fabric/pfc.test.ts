@@ -158,18 +158,24 @@ describe('PfcIngress', () => {
     ]);
   });
 
-  it('admits() allows up to XOFF + the ingress port’s own headroom', () => {
+  it('admits() takes anything below XOFF, then only the ingress port’s own headroom above the crossing point', () => {
     const { pfc } = setup();
+    // below XOFF every packet is admitted: it may be the one that crosses XOFF
     expect(pfc.admits(0, 3, 13_000)).toBe(true);
-    expect(pfc.admits(0, 3, 13_001)).toBe(false);
-    expect(pfc.admits(1, 3, 14_000)).toBe(true);
-    expect(pfc.admits(1, 3, 14_001)).toBe(false);
-    pfc.charge(0, 3, 12_000);
+    expect(pfc.admits(0, 3, 50_000)).toBe(true);
+    pfc.charge(0, 3, 9_000);
+    expect(pfc.isXoff(0, 3)).toBe(false);
+    pfc.charge(0, 3, 1_500); // crosses XOFF (10,000) at 10,500: headroom counts from here
+    expect(pfc.isXoff(0, 3)).toBe(true);
+    expect(pfc.admits(0, 3, 3_000)).toBe(true);
+    expect(pfc.admits(0, 3, 3_001)).toBe(false);
+    pfc.charge(0, 3, 2_000);
     expect(pfc.admits(0, 3, 1_000)).toBe(true);
     expect(pfc.admits(0, 3, 1_001)).toBe(false);
-    expect(pfc.admits(0, 4, 13_000)).toBe(true); // other priority unaffected
-    expect(pfc.admits(1, 3, 14_000)).toBe(true); // other port unaffected
-    pfc.release(0, 3, 12_000);
+    expect(pfc.admits(0, 4, 50_000)).toBe(true); // other priority unaffected
+    expect(pfc.admits(1, 3, 50_000)).toBe(true); // other port unaffected
+    pfc.release(0, 3, 12_500); // down to 0 ≤ XON: RESUME, admission open again
+    expect(pfc.isXoff(0, 3)).toBe(false);
     expect(pfc.admits(0, 3, 13_000)).toBe(true);
   });
 

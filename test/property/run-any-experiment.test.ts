@@ -69,7 +69,7 @@ describe('any experiment object', () => {
         try {
           const r = runExperiment(exp, { file: 'prop.yaml' });
           checkConservation(r);
-          expect(['all-flows-ended', 'time-limit', 'event-limit']).toContain(r.stopReason);
+          expect(['all-flows-ended', 'time-limit', 'event-limit', 'lossless-drop', 'deadlock']).toContain(r.stopReason);
           ran++;
         } catch (e) {
           if (!(e instanceof ConfigError)) throw e;

@@ -59,7 +59,7 @@ describe(`${N}-to-1 incast on one switch`, () => {
   });
 
   it('with PFC but no headroom and a tiny XOFF the lossless class drops, and the run says so', () => {
-    const r = incast({ buffer_bytes: 4 * 1024 * 1024, pfc: { enabled: true, xoff_bytes: 2048, xon_bytes: 1024, headroom_bytes: 0 } });
+    const r = incast({ buffer_bytes: 4 * 1024 * 1024, pfc: { enabled: true, xoff_bytes: 2048, xon_bytes: 1024, headroom_bytes: 0, on_lossless_drop: 'warn' } });
     expect(r.fabric.traffic.losslessDrops).toBeGreaterThan(0);
     expect(r.warnings.join(' ')).toMatch(/lossless class.*headroom/);
   });

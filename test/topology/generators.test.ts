@@ -4,8 +4,8 @@ import { validateTopology } from '../../src/topology/validate.js';
 import { componentCount, configError, edgesBetweenLayers, nodesInLayer, nodesWithRole } from './helpers.js';
 
 describe('generator registry', () => {
-  it('holds the six generators, each with usable defaults', () => {
-    expect(generators.names()).toEqual(['star', 'dumbbell', 'leaf-spine', 'fat-tree', 'dragonfly', 'torus']);
+  it('holds the seven generators, each with usable defaults', () => {
+    expect(generators.names()).toEqual(['star', 'dumbbell', 'leaf-spine', 'fat-tree', 'dragonfly', 'torus', 'ring']);
     for (const gen of generators.all()) {
       const g = gen.build(gen.params.parse({}));
       expect(() => validateTopology(g), gen.name).not.toThrow();

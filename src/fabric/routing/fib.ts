@@ -37,6 +37,15 @@ export class Fib {
     return out;
   }
 
+  /**
+   * Tables built elsewhere (another routing algorithm, e.g. routing/updown.ts) in this class's CSR
+   * layout: `offsets` has switches × hosts + 1 entries, destination-major; `ports` holds local
+   * port numbers.
+   */
+  static fromCsr(switches: number, offsets: Uint32Array, ports: Uint16Array | Uint32Array): Fib {
+    return new Fib(switches, offsets, ports);
+  }
+
   /** Table entries (switches × hosts) a fabric needs; the build refuses more than {@link MAX_FIB_ENTRIES}. */
   static entries(switches: number, hosts: number): number {
     return switches * hosts;

@@ -8,6 +8,7 @@ import { dragonfly } from './dragonfly.js';
 import { dumbbell } from './dumbbell.js';
 import { fatTree } from './fat-tree.js';
 import { leafSpine } from './leaf-spine.js';
+import { ring } from './ring.js';
 import { star } from './star.js';
 import { torus } from './torus.js';
 
@@ -24,7 +25,8 @@ export const generators = new Registry<TopologyGenerator>('topology generator')
   .add(leafSpine)
   .add(fatTree)
   .add(dragonfly)
-  .add(torus);
+  .add(torus)
+  .add(ring);
 
 /**
  * Builds the topology of generator `name` with `params` (a plain object, as read from a file or
@@ -55,7 +57,7 @@ export function buildTopology(name: string, params: unknown, where: { file?: str
   return g;
 }
 
-export { dragonfly, dumbbell, fatTree, leafSpine, star, torus };
+export { dragonfly, dumbbell, fatTree, leafSpine, ring, star, torus };
 export { leafSpineUplinkRate } from './leaf-spine.js';
 export { dragonflyGlobalLinks, dragonflyGroups } from './dragonfly.js';
 export type { StarParams } from './star.js';
@@ -64,3 +66,4 @@ export type { LeafSpineParams } from './leaf-spine.js';
 export type { FatTreeParams } from './fat-tree.js';
 export type { DragonflyParams } from './dragonfly.js';
 export type { TorusParams } from './torus.js';
+export type { RingParams } from './ring.js';

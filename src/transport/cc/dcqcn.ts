@@ -27,19 +27,26 @@ import type { AckEvent, CcContext, CongestionControl, CongestionControlVariant }
  *       min(t, b) > F            hyper increase:  Rt += i·R_HAI, i = min(t, b) − F;  Rc = (Rt + Rc)/2
  *       otherwise                additive incr.:  Rt += R_AI;                       Rc = (Rt + Rc)/2
  *     (as in QCN, 802.1Qau, which DCQCN's increase follows). Rt and Rc never exceed the line
- *     rate. With the byte counter disabled (B = 0) the stage is the timer count alone, as in
- *     NVIDIA's timer-only RP (the HPCC artifact's "Mellanox version").
+ *     rate. With the byte counter disabled (B = 0, a timer-only RP like NVIDIA's) b stays 0, so
+ *     fast recovery is followed by additive increase only (hyper increase needs both counters
+ *     past F).
  *
  * Defaults: g = 1/256, K = 55 µs, N = 50 µs, F = 5 (paper §3.1 and the authors' ns-3 simulator,
  * bobzhuyb/ns3-rdma: DCTCP_GAIN 1/256, ALPHA_RESUME_INTERVAL 55, CNP_INTERVAL 50,
  * FAST_RECOVERY_TIMES 5); T = 55 µs and B = 10 MB (paper §5, the timer-dominated increase it
  * recommends; also the HPCC artifact's `dcqcn_paper` profile, RP_TIMER 55); R_AI = 40 Mb/s and
  * R_HAI = 200 Mb/s (the authors' ns-3 config, RATE_AI / RATE_HAI); R_min = 100 Mb/s (the
- * authors' ns-3 default MinRate); initial α = 1 (NVIDIA's initial_alpha_value 1023/1024, the
- * HPCC artifact sets α = 1 on the first CNP).
- * The NVIDIA firmware defaults as the HPCC artifact runs them differ: K = 1 µs, T = 300 µs, no
- * byte counter, F = 1, R_AI = 5 Mb/s × (C / 25 Gb/s), R_HAI = 50 Mb/s × (C / 25 Gb/s),
- * R_min = 1 Gb/s — set those fields to reproduce it.
+ * authors' ns-3 default MinRate); initial α = 1 (as the HPCC artifact sets it on the first CNP).
+ * The HPCC artifact's DCQCN (its "Mellanox version", modelled on NVIDIA's firmware) runs another
+ * operating point — K = 1 µs, T = 300 µs, no byte counter, F = 1, R_AI = 5 Mb/s × (C / 25 Gb/s),
+ * R_HAI = 50 Mb/s × (C / 25 Gb/s), R_min = 1 Gb/s, cuts at most every 4 µs — with an RP that also
+ * differs (no Rt = Rc clamp unless an increase happened since the last cut; hyper increase from
+ * the timer alone), so setting those fields here does not reproduce it exactly.
+ *
+ * With these defaults a cut flow recovers slowly: after fast recovery, Rt grows by 40 Mb/s per
+ * 55 µs (0.7 Gb/s per ms) until the byte counter has also passed F — 50 MB later. Flows that
+ * start unequal stay unequal for tens of ms on a 100 Gb/s link; raise `rate_ai_gbps` for faster
+ * convergence (the conformance tests use 2 Gb/s).
  *
  * Timers are {@link Timer}s: the rate timer runs while the rate is below the line rate (it stops
  * once Rc = Rt = line rate, when an increase could change nothing), and the α timer runs while
@@ -152,7 +159,7 @@ export class Dcqcn implements CongestionControl, Actor {
     }
   }
 
-  onSend(bytes: number): void {
+  onSend(bytes: number, _now: Time): void {
     if (this.b === 0 || !this.rateTimer.armed) return;
     this.bytes += bytes;
     if (this.bytes >= this.b) {
@@ -166,7 +173,7 @@ export class Dcqcn implements CongestionControl, Actor {
   /** One rate-increase event (the stage counters already count it). */
   private increase(): void {
     const t = this.timeStage;
-    const b = this.b === 0 ? t : this.byteStage;
+    const b = this.byteStage;
     const f = this.f;
     if (Math.max(t, b) > f) {
       const lo = Math.min(t, b);
@@ -184,8 +191,8 @@ export class Dcqcn implements CongestionControl, Actor {
   }
 
   onAck(_ev: AckEvent): void {}
-  onLoss(): void {}
-  onTimeout(): void {}
+  onLoss(_now: Time): void {}
+  onTimeout(_now: Time): void {}
   rateBps(): number {
     return this.rc;
   }

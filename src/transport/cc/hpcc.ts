@@ -145,14 +145,15 @@ export class Hpcc implements CongestionControl {
   }
 
   private store(int: Float64Array, hops: number): void {
-    this.prev.set(int.subarray(0, hops * INT_FIELDS));
+    const prev = this.prev;
+    for (let i = 0, n = hops * INT_FIELDS; i < n; i++) prev[i] = int[i]!;
     this.prevHops = hops;
   }
 
-  onCnp(): void {}
-  onLoss(): void {}
-  onTimeout(): void {}
-  onSend(): void {}
+  onCnp(_now: Time): void {}
+  onLoss(_now: Time): void {}
+  onTimeout(_now: Time): void {}
+  onSend(_bytes: number, _now: Time): void {}
   rateBps(): number {
     const r = (this.w * 8 * PS_PER_S) / this.baseRtt;
     return r < this.ctx.lineRateBps ? r : this.ctx.lineRateBps;
