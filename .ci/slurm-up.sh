@@ -83,11 +83,17 @@ PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 EOF
 )
 
-node_state() { sinfo -h -n "$host" -o '%T' 2>/dev/null | head -n 1 | tr -d '*~#!%$@^-'; }
+# the node's state as sinfo reports it ('' when no controller answers within 3 s)
+node_state() { timeout 3 sinfo -h -n "$host" -o '%T' 2>/dev/null | head -n 1 | tr -d '*~#!%$@^-' || true; }
+# whether a process runs (a zombie left by a killed daemon does not count)
+alive() { kill -0 "$1" 2>/dev/null && [ "$(ps -o stat= -p "$1" 2>/dev/null | cut -c1)" != Z ]; }
 
-if [ -f /etc/slurm/slurm.conf ] && [ "$(cat /etc/slurm/slurm.conf)" = "$conf" ] && [ "$(node_state)" = idle -o "$(node_state)" = mixed -o "$(node_state)" = allocated ]; then
-  log "already up ($(node_state)), $((SECONDS - t0)) s"
-  exit 0
+if [ -f /etc/slurm/slurm.conf ] && [ "$(cat /etc/slurm/slurm.conf)" = "$conf" ]; then
+  state=$(node_state)
+  case "$state" in idle|mixed|allocated|completing)
+    log "already up ($state), $((SECONDS - t0)) s"
+    exit 0 ;;
+  esac
 fi
 
 printf '%s\n' "$conf" > /etc/slurm/slurm.conf
@@ -95,9 +101,9 @@ chmod 0644 /etc/slurm/slurm.conf
 
 # (Re)start the daemons with this configuration.
 for pidfile in /run/slurmctld-fabricsim.pid /run/slurmd-fabricsim.pid; do
-  if [ -s "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+  if [ -s "$pidfile" ] && alive "$(cat "$pidfile")"; then
     kill "$(cat "$pidfile")" || true
-    for _ in $(seq 50); do kill -0 "$(cat "$pidfile")" 2>/dev/null || break; sleep 0.1; done
+    for _ in $(seq 50); do alive "$(cat "$pidfile")" || break; sleep 0.1; done
   fi
   rm -f "$pidfile"
 done
@@ -105,7 +111,7 @@ done
 log "starting slurmctld and slurmd on ${host}"
 # -c: start clean (no state from an earlier configuration); -i: ignore errors in the saved state.
 slurmctld -c -i
-for _ in $(seq 100); do scontrol ping 2>/dev/null | grep -q 'UP' && break; sleep 0.2; done
+for _ in $(seq 100); do timeout 3 scontrol ping 2>/dev/null | grep -q 'UP' && break; sleep 0.2; done
 slurmd
 state=''
 for _ in $(seq 150); do

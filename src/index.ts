@@ -25,6 +25,20 @@ export type { ExperimentConfig, TopologyConfig, VariantConfig, StopConfig, Outpu
 export type { FabricConfig, PfcConfig, EcnConfig, BufferConfig, SchedulerConfig, RoutingConfig } from './experiment/fabric-schema.js';
 export { prepareExperiment } from './experiment/prepare.js';
 export type { PreparedExperiment } from './experiment/prepare.js';
+export { runExperimentAsync } from './experiment/run-async.js';
+
+// ---- sweeps, shards, Slurm, plots ----
+export { planSweep, parseShard, shardRuns, splitSetValues, deriveSeed, MAX_SWEEP_RUNS } from './experiment/sweep.js';
+export type { PlannedSweep, SweepPlan, SweepRun, SweepAxis, SweepPlanOptions, SeedRule, Shard } from './experiment/sweep.js';
+export { runSweep } from './experiment/sweep-exec.js';
+export type { RunSweepOptions, SweepReport } from './experiment/sweep-exec.js';
+export { mergeSweeps } from './experiment/merge.js';
+export type { MergeOptions, MergeReport } from './experiment/merge.js';
+export { writeSlurmScripts } from './experiment/slurm.js';
+export type { SlurmOptions, SlurmScripts } from './experiment/slurm.js';
+export type { SweepManifest, SweepRunRecord, SweepRunStatus } from './experiment/sweep-results.js';
+export { plotResults } from './plot/index.js';
+export type { PlotOptions, PlotReport } from './plot/index.js';
 
 // ---- topologies ----
 export {
@@ -39,7 +53,8 @@ export {
 export type { Topology, NodeAttributes, EdgeAttributes, GraphAttributes, NodeRole, TopologyGenerator, TopologyDescription } from './topology/index.js';
 
 // ---- workloads, transports, congestion control ----
-export { workloads } from './workload/index.js';
+export { workloads, loadSizeCdf, parseSizeCdf, sampleSize, SIZE_CDF_NAMES, parseTrace } from './workload/index.js';
+export type { SizeCdf } from './workload/index.js';
 export type { FlowSpec, WorkloadContext, WorkloadVariant } from './workload/index.js';
 export { transports } from './transport/registry.js';
 export type { TransportVariant, Connection, ConnectionContext, Framing, FramingOptions } from './transport/transport.js';

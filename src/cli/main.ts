@@ -4,7 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { experimentJsonSchema } from '../experiment/schema.js';
 import { loadExperimentFile } from '../experiment/load.js';
 import { writeResults } from '../experiment/output.js';
-import { runExperiment, type RunResult } from '../experiment/run.js';
+import type { RunResult } from '../experiment/run.js';
 import { summarize } from '../metrics/summary.js';
 import { ConfigError, SimulationError } from '../sim/errors.js';
 import { describeTopology, formatDescription } from '../topology/describe.js';
@@ -14,17 +14,25 @@ import { congestionControls } from '../transport/cc/index.js';
 import { transports } from '../transport/registry.js';
 import { workloads } from '../workload/index.js';
 import { VERSION } from '../version.js';
+import { InterruptedError } from './interrupt.js';
 import { listVariants } from './list.js';
+import { addPlotCommand } from './plot-command.js';
+import type { ProgressStream } from './progress.js';
+import { runInteractive } from './run-interactive.js';
+import { addSweepCommands } from './sweep-command.js';
 
 /** Where the CLI writes. Tests pass buffers; the binary passes the process streams. */
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
+  /** The stream progress lines are drawn on (stderr); drawn only when it is a terminal. */
+  errStream?: ProgressStream;
 }
 
 const processIo: CliIo = {
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
+  errStream: process.stderr,
 };
 
 /** Exit codes: 0 success, 1 a fabricsim bug, 2 bad input or usage, 3 a run stopped on a pathology. */
@@ -125,13 +133,15 @@ export function buildProgram(io: CliIo): Command {
     .option('--seed <n>', 'override the experiment seed', parseSeed)
     .option('--set <path=value>', 'override a field, e.g. --set fabric.mtu=4096 (repeatable)', collect, [] as string[])
     .option('-q, --quiet', 'print only the results folder')
-    .action((file: string, opts: { out?: string; seed?: number; set: string[]; quiet?: boolean }) => {
+    .action(async (file: string, opts: { out?: string; seed?: number; set: string[]; quiet?: boolean }) => {
       const loaded = loadExperimentFile(file, { set: opts.set, seed: opts.seed });
-      const result = runExperiment(loaded.config, { file });
+      if (loaded.config.sweep !== undefined && !opts.quiet) io.err(`fabricsim: note: ${file} has a sweep block; \`run\` runs the experiment as written (use \`fabricsim sweep ${file}\` for the grid)\n`);
+      const { result, interruptCode } = await runInteractive(loaded.config, { file, quiet: opts.quiet, errStream: io.errStream, err: io.err });
       const dir = resolve(opts.out ?? `${loaded.config.outputs.dir}/${loaded.config.name}/seed${loaded.config.seed}`);
       writeResults(result, dir, { file });
       if (opts.quiet) io.out(dir + '\n');
       else printRun(io, result, dir);
+      if (interruptCode !== 0) throw new InterruptedError(`interrupted at ${(result.simTimePs / 1e6).toFixed(3)} µs simulated; partial results (run.json complete: false) in ${dir}`, interruptCode);
       if (result.stopReport !== null) throw new SimulationError(`${result.stopReason}: ${result.stopReport} (results in ${dir})`);
     });
 
@@ -174,6 +184,9 @@ export function buildProgram(io: CliIo): Command {
       io.out(listVariants(what, { generators, transports, cc: congestionControls, workloads }));
     });
 
+  addSweepCommands(program, io);
+  addPlotCommand(program, io);
+
   program
     .command('schema')
     .description('print the JSON Schema of experiment files')
@@ -198,6 +211,10 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     if (e instanceof ConfigError) {
       io.err(`fabricsim: ${e.message}\n`);
       return EXIT_USAGE;
+    }
+    if (e instanceof InterruptedError) {
+      io.err(`fabricsim: ${e.message}\n`);
+      return e.exitCode;
     }
     if (e instanceof SimulationError) {
       io.err(`fabricsim: ${e.message}\n`);

@@ -25,6 +25,7 @@ import { ENTITY_PORT, SAMPLE_METRIC_NAMES } from '../metrics/sampler.js';
 import { summarize } from '../metrics/summary.js';
 import { VERSION } from '../version.js';
 import { PAUSE_FAULT } from './faults.js';
+import { writeRdmaResults } from './rdma-output.js';
 import type { RunResult } from './run.js';
 
 /** Columns of flows.csv. */
@@ -67,7 +68,7 @@ function pauseCause(kind: number, trigger: number): string {
 }
 
 /** The files a run writes, in the order they are written (run.json last). */
-export const RESULT_FILES = ['flows.csv', 'ports.csv', 'samples.csv', 'pfc.csv', 'summary.csv', 'run.json'] as const;
+export const RESULT_FILES = ['flows.csv', 'ports.csv', 'samples.csv', 'pfc.csv', 'messages.csv', 'summary.csv', 'run.json'] as const;
 
 /**
  * Writes a run's results into `dir`: flows.csv, ports.csv, samples.csv, pfc.csv, summary.csv and
@@ -142,6 +143,8 @@ export function writeResults(result: RunResult, dir: string, meta: { file?: stri
     ]);
   }
   writeFileAtomic(dir, 'pfc.csv', toCsv(PFC_COLUMNS, pfcRows));
+  // messages.csv (one row per RDMA work request) and the applications' tables (perftest.csv, rpc.csv)
+  const tableFiles = writeRdmaResults(dir, result.messages ?? null, result.tables ?? [], fabric.hostKeys);
 
   const summary = summarize(flows, c, fabric.traffic, result.simTimePs, result.events);
   const summaryCols = [...SUMMARY_LEAD_COLUMNS, ...Object.keys(summary)];
@@ -169,7 +172,7 @@ export function writeResults(result: RunResult, dir: string, meta: { file?: stri
     warnings: result.warnings,
     stop_report: result.stopReport,
     deadlock: result.deadlock === null ? null : { at_ns: psToNs(result.deadlock.atPs), priority: result.deadlock.priority, cycle: result.deadlock.cycle },
-    files: RESULT_FILES,
+    files: [...RESULT_FILES.slice(0, -1), ...tableFiles, 'run.json'],
     config,
   };
   writeFileAtomic(dir, 'run.json', JSON.stringify(runJson, null, 2) + '\n');

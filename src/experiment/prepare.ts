@@ -6,6 +6,7 @@ import { loadTopology } from '../topology/io.js';
 import type { Topology } from '../topology/types.js';
 import { transports } from '../transport/registry.js';
 import { workloads, type FlowSpec } from '../workload/index.js';
+import type { RdmaApp } from '../workload/rdma-app.js';
 import { hostLinkRatesGbps } from './host-rates.js';
 import type { ExperimentConfig } from './schema.js';
 
@@ -20,6 +21,8 @@ export interface PreparedExperiment {
   hosts: string[];
   /** The workload's flows, sorted by (start, src, dst). */
   flows: FlowSpec[];
+  /** The workload's closed-loop RDMA applications (perftest, rpc); empty for flow workloads. */
+  apps: RdmaApp[];
 }
 
 /** Host node keys in graph insertion order (`h0, h1, …` for every generator). */
@@ -46,15 +49,18 @@ export function prepareExperiment(config: ExperimentConfig, where: { file?: stri
   const workload = workloads.get(kind, { file, field: 'workload.kind' });
   const params: unknown = parseWith(workload.params, rawParams, { file, field: 'workload' });
   const rng = new Rng(config.seed).fork(WORKLOAD_STREAM);
-  const flows = workload.generate(params, { hosts, rng, file, field: 'workload', hostRatesGbps: hostLinkRatesGbps(topology, hosts) });
+  const wctx = { hosts, rng, file, field: 'workload', hostRatesGbps: hostLinkRatesGbps(topology, hosts) };
+  const flows = workload.generate(params, wctx);
+  const apps = workload.apps?.(params, wctx) ?? [];
 
   const transport = transports.get(config.transport.kind, { file, field: 'transport.kind' });
-  const unsupported = flows.find((f) => !transport.verbs.includes(f.verb));
+  const verbs = transport.verbsFor?.(config.transport) ?? transport.verbs;
+  const unsupported = flows.find((f) => !verbs.includes(f.verb));
   if (unsupported !== undefined) {
     throw new ConfigError(
-      `transport '${transport.name}' cannot carry '${unsupported.verb}'; it supports: ${transport.verbs.join(', ')}`,
+      `transport '${transport.name}' cannot carry '${unsupported.verb}'${verbs === transport.verbs ? '' : ` with these parameters`}; it supports: ${verbs.join(', ')}`,
       { file, field: 'workload.verb' },
     );
   }
-  return { topology, hosts, flows };
+  return { topology, hosts, flows, apps };
 }

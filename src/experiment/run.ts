@@ -13,12 +13,19 @@ import { congestionControls } from '../transport/cc/index.js';
 import type { Endpoint } from '../transport/endpoint.js';
 import { transports } from '../transport/registry.js';
 import type { Connection } from '../transport/transport.js';
+import { idealMessageFct } from '../transport/rdma/ideal.js';
+import { MessageLog } from '../transport/rdma/message-log.js';
+import { RdmaDevices, nicLimits } from '../transport/rdma/nic-limits.js';
+import { RdmaRuntime } from '../transport/rdma/runtime.js';
+import type { RoceV2Params } from '../transport/roce-v2-params.js';
 import type { FlowSpec } from '../workload/workload.js';
+import type { RdmaApp } from '../workload/rdma-app.js';
 import { findCyclicBufferDependency } from '../fabric/routing/cbd.js';
 import { fabricOptions } from './fabric-options.js';
 import { flowTransportParams } from './flow-priority.js';
 import { installFaults } from './faults.js';
 import { prepareExperiment } from './prepare.js';
+import { startApps, type AppTable } from './rdma-apps.js';
 import { validateExperiment, type ExperimentConfig } from './schema.js';
 
 /** Why a run ended. */
@@ -32,6 +39,8 @@ export interface RunOptions {
   signal?: { readonly aborted: boolean };
   /** Called between slices of events (about every 200k events). */
   onProgress?: (p: RunProgress) => void;
+  /** RDMA applications to run besides the workload's (library use; see workload/rdma-app.ts). */
+  apps?: readonly RdmaApp[];
 }
 
 /** Progress of a running experiment. */
@@ -64,6 +73,10 @@ export interface RunResult {
   deadlock: { atPs: Time; priority: number; cycle: string[] } | null;
   /** Why a pathology stopped the run (stopReason 'deadlock' or 'lossless-drop'), for people; else null. */
   stopReport: string | null;
+  /** One row per RDMA work request (messages.csv); null when the transport carries no verbs. */
+  messages: MessageLog | null;
+  /** Result tables the workload's applications recorded (perftest.csv, rpc.csv, ...). */
+  tables: AppTable[];
 }
 
 const SLICE = 200_000;
@@ -146,6 +159,23 @@ export function* runExperimentSteps(experiment: unknown, options: RunOptions = {
   const conns: Connection[] = [];
   const switchLatency = ns(config.fabric.switch_latency_ns);
   const hops = (ports: ReturnType<Fabric['path']>): Hop[] => ports.map((p) => ({ rateBps: p.rateBps, delayPs: p.link.delay }));
+  // the RDMA verbs layer: NIC limits, message log, and connections made by applications
+  const limits = nicLimits(config.nic);
+  const messages = framing.rdma === undefined ? null : new MessageLog();
+  const qpEntropy = sim.rng.fork('rdma-qps');
+  const rdma =
+    framing.rdma === undefined
+      ? null
+      : new RdmaRuntime({
+          sim, pool: fabric.pool, traffic: fabric.traffic, flows, nics, endpoints: connections, framing: framing.rdma,
+          params: transportParams as RoceV2Params, devices: new RdmaDevices(limits), messages, feedback,
+          flowHash: (src, dst, e) => transport.flowHash(src, dst, e),
+          entropy: () => qpEntropy.uint32(),
+          makeCc: (src, dst, flowHash, label) => {
+            const baseRttPs = idealFct(hops(fabric.path(src, dst, flowHash)), hops(fabric.path(dst, src, flowHash ^ 0x5bd1e995)), 1, () => framing.maxFrameBytes, framing.ackFrameBytes, switchLatency);
+            return cc.create(ccParams, { sim, lineRateBps: fabric.hostPort(src).rateBps, mtu: config.fabric.mtu, baseRttPs, rng: ccRng.fork(label) });
+          },
+        });
   for (const [i, spec] of prepared.flows.entries()) {
     const rec = flows.add(new FlowRecord(i, spec.src, spec.dst, spec.bytes, spec.start, transport.name, spec.verb));
     const flowHash = transport.flowHash(spec.src, spec.dst, entropy.uint32());
@@ -161,7 +191,7 @@ export function* runExperimentSteps(experiment: unknown, options: RunOptions = {
     }
     const fwd = hops(fwdPorts);
     const rev = hops(fabric.path(spec.dst, spec.src, flowHash ^ 0x5bd1e995));
-    rec.idealFct = idealFct(fwd, rev, framing.packets(spec.bytes), (k) => framing.frameBytes(spec.bytes, k), framing.ackFrameBytes, switchLatency);
+    rec.idealFct = idealMessageFct(fwd, rev, framing, spec.verb, spec.bytes, switchLatency, limits);
     const baseRttPs = idealFct(fwd, rev, 1, () => framing.maxFrameBytes, framing.ackFrameBytes, switchLatency);
     const conn = transport.connect({
       sim,
@@ -185,11 +215,13 @@ export function* runExperimentSteps(experiment: unknown, options: RunOptions = {
       }),
       feedback,
       flowHash,
+      rdma: rdma ?? undefined,
     });
     conns.push(conn);
     connections.push(conn);
   }
-  new WorkloadDriver(sim, prepared.flows, (i) => conns[i]!.post(flows.records[i]!));
+  new WorkloadDriver(sim, prepared.flows, (i) => conns[i]!.post(flows.records[i]!, { recvDelayPs: prepared.flows[i]!.recvDelay }));
+  const tables = startApps([...prepared.apps, ...(options.apps ?? [])], rdma, { sim, flows, transport: transport.name, hostKeys: prepared.hosts, file });
 
   let sampler: Sampler | null = null;
   if (config.outputs.samples_interval_ns > 0) {
@@ -250,6 +282,7 @@ export function* runExperimentSteps(experiment: unknown, options: RunOptions = {
   }
   const wallMs = performance.now() - t0;
   fabric.closeAccounting();
+  rdma?.logPending();
 
   const warnings: string[] = [...fabric.warnings];
   const t = fabric.traffic;
@@ -284,5 +317,7 @@ export function* runExperimentSteps(experiment: unknown, options: RunOptions = {
     warnings,
     deadlock: stopReason === 'deadlock' && dl !== null ? { atPs: dl.atPs, priority: dl.priority, cycle: dl.cycle } : null,
     stopReport,
+    messages,
+    tables: tables.all(),
   };
 }

@@ -9,6 +9,7 @@ import { transports } from '../transport/registry.js';
 import { workloads } from '../workload/index.js';
 import { fabricSchema, type FabricConfig } from './fabric-schema.js';
 import { faultsSchema, type FaultConfig } from './faults.js';
+import { nicSchema, type NicConfig } from '../transport/rdma/nic-limits.js';
 import { sweepSchema, type SweepConfig } from './sweep-schema.js';
 
 /**
@@ -74,6 +75,8 @@ export interface ExperimentConfig {
   outputs: OutputsConfig;
   /** Faults injected during the run (pause storms); empty by default. */
   faults: FaultConfig[];
+  /** RDMA NIC limits of every host (message rate, doorbell/DMA latency, QP-context cache); profile `ideal` by default. */
+  nic: NicConfig;
   /** A parameter grid for `fabricsim sweep` (dotted path → values); absent for a single run. */
   sweep?: SweepConfig;
 }
@@ -154,6 +157,7 @@ const baseShape = {
   stop: stopSchema,
   outputs: outputsSchema,
   faults: faultsSchema,
+  nic: nicSchema,
   sweep: sweepSchema,
 };
 
@@ -237,6 +241,7 @@ export function validateExperiment(raw: unknown, where: Where = {}): ExperimentC
     stop: base.stop,
     outputs: base.outputs,
     faults: base.faults,
+    nic: base.nic,
     ...(base.sweep !== undefined ? { sweep: base.sweep } : {}),
   };
 }

@@ -13,14 +13,22 @@ export const UNSWEEPABLE = ['sweep', 'name'] as const;
  */
 export const sweepSchema = z
   .record(
-    z
-      .string()
-      .regex(SWEEP_PATH, 'expected a dotted field path such as fabric.mtu or workload.bytes')
-      .refine((p) => !(UNSWEEPABLE as readonly string[]).includes(p.split('.')[0]!), { message: `the fields ${UNSWEEPABLE.join(' and ')} cannot be swept` }),
+    // the pattern is for editors (JSON Schema); validation is the superRefine below, with clearer messages
+    z.string().meta({ pattern: SWEEP_PATH.source, description: 'a dotted field path: fabric.mtu, workload.bytes, fabric.pfc.priorities.0' }),
     z
       .array(z.unknown(), { error: (iss) => (iss.code === 'invalid_type' ? 'expected a list of values, e.g. [1024, 4096]' : undefined) })
       .min(1, 'a sweep axis needs at least one value'),
+    { error: (iss) => (iss.code === 'invalid_type' ? 'expected a mapping of dotted field paths to lists of values, e.g. { fabric.mtu: [1024, 4096] }' : undefined) },
   )
+  .superRefine((grid, ctx) => {
+    for (const path of Object.keys(grid)) {
+      if (!SWEEP_PATH.test(path)) {
+        ctx.addIssue({ code: 'custom', path: [path], message: `expected a dotted field path such as fabric.mtu or workload.bytes; found '${path}'`, input: path });
+      } else if ((UNSWEEPABLE as readonly string[]).includes(path.split('.')[0]!)) {
+        ctx.addIssue({ code: 'custom', path: [path], message: `the fields ${UNSWEEPABLE.join(' and ')} cannot be swept`, input: path });
+      }
+    }
+  })
   .optional()
   .describe('a parameter sweep for `fabricsim sweep`: dotted field path → list of values; every combination is one run (the file as written is the base)');
 

@@ -59,6 +59,12 @@ export class Packet {
   ecnEcho = 0;
   /** NAKs of selective repeat: the out-of-order PSN that triggered it (a selective ack); -1 none. */
   sackPsn = -1;
+  /**
+   * The per-message object this packet belongs to, as its headers would identify it (RDMA: the
+   * work request of a request packet, the response job of a READ response or atomic ACK). Never
+   * read by the fabric; no object is allocated per packet.
+   */
+  ref: object | null = null;
 
   // ---- in-band telemetry (HPCC) ----
   /** Set by the sender: switches stamp INT on this packet. */
@@ -91,6 +97,7 @@ export class Packet {
     this.echoTs = 0;
     this.ecnEcho = 0;
     this.sackPsn = -1;
+    this.ref = null;
     this.wantsInt = false;
     this.intHops = 0;
   }

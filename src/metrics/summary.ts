@@ -52,7 +52,7 @@ export function summarize(flows: FlowTable, counters: PortCounters, traffic: Tra
     if (r.status === 'done') {
       done++;
       fct.push((r.finish - r.start) / 1000);
-      slow.push((r.finish - r.start) / r.idealFct);
+      if (r.idealFct > 0) slow.push((r.finish - r.start) / r.idealFct); // applications have no ideal (NaN)
     } else if (r.status === 'failed') failed++;
   }
   fct.sort((a, b) => a - b);

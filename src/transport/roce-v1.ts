@@ -2,8 +2,10 @@ import { z } from 'zod';
 import { ETH_MIN_FRAME_BYTES } from '../fabric/packet.js';
 import { fiveTupleHash } from '../fabric/routing/ecmp.js';
 import { roceV2Params } from './roce-v2-params.js';
-import { AETH, BTH, ETH_HEADER, FCS, ICRC, RETH, VLAN_TAG } from './roce-v2-headers.js';
-import { RoceV2Qp } from './roce-v2-qp.js';
+import { BTH, ETH_HEADER, FCS, ICRC, VLAN_TAG } from './roce-v2-headers.js';
+import { RdmaFraming, rdmaTransportFraming } from './rdma/framing.js';
+import { RdmaRuntime } from './rdma/runtime.js';
+import { roceFlowVerbs } from './roce-v2.js';
 import type { TransportVariant } from './transport.js';
 
 /** The Global Route Header RoCEv1 carries in place of IP/UDP (IBA §8.3): 40 bytes. */
@@ -28,28 +30,19 @@ export function roceV1BaseBytes(vlan: boolean): number {
  */
 export const roceV1: TransportVariant<RoceV1Params> = {
   name: 'roce-v1',
-  description: 'RDMA RC over Ethernet with a GRH (Ethertype 0x8915): L2 only, not routable, no ECMP entropy',
+  description: 'RDMA verbs over Ethernet with a GRH (Ethertype 0x8915): L2 only, not routable, no ECMP entropy',
   params: roceV1Params,
-  verbs: ['write'],
+  verbs: ['write', 'send', 'read'],
+  verbsFor: roceFlowVerbs,
   routable: false,
   framing(_params, { mtu, vlan }) {
-    const base = roceV1BaseBytes(vlan);
-    const packets = (bytes: number) => Math.max(1, Math.ceil(bytes / mtu));
-    return {
-      packets,
-      frameBytes: (bytes, k) => {
-        const payload = k === packets(bytes) - 1 ? bytes - k * mtu : mtu;
-        return Math.max(ETH_MIN_FRAME_BYTES, base + (k === 0 ? RETH : 0) + payload);
-      },
-      ackFrameBytes: Math.max(ETH_MIN_FRAME_BYTES, base + AETH),
-      maxFrameBytes: base + RETH + mtu,
-    };
+    return rdmaTransportFraming(new RdmaFraming(roceV1BaseBytes(vlan), ETH_MIN_FRAME_BYTES, mtu));
   },
   flowHash(src, dst) {
     // L2 fields only: source MAC, destination MAC, Ethertype
     return fiveTupleHash(src, dst, ROCEV1_ETHERTYPE, 0, 0);
   },
   connect(ctx) {
-    return new RoceV2Qp({ ...ctx, mtu: ctx.framing.mtu });
+    return (ctx.rdma ?? RdmaRuntime.fromContext(ctx)).flowConnection(ctx);
   },
 };

@@ -23,6 +23,36 @@ export const roceV2Params = z
       .enum(['go-back-n', 'selective-repeat'])
       .default('go-back-n')
       .describe("'go-back-n' (RoCE NICs: resend everything from the lost PSN) or 'selective-repeat' (IRN: resend only the holes)"),
+    qp_type: z
+      .enum(['rc', 'uc'])
+      .default('rc')
+      .describe("QP type of static flows: 'rc' (reliable connection: ACKs, retransmission) or 'uc' (unreliable connection: a lost packet loses its message); apps choose per QP"),
+    rnr_retry: z
+      .int()
+      .min(0)
+      .max(7)
+      .default(7)
+      .describe('RNR NAKs in a row before a SEND fails with IBV_WC_RNR_RETRY_EXC_ERR (IB rnr_retry, 0..7; 7 = retry forever)'),
+    min_rnr_timer: z
+      .int()
+      .min(0)
+      .max(31)
+      .default(12)
+      .describe('how long a requester waits after an RNR NAK, IBA encoding (Table 45): 1 = 0.01 ms … 12 = 0.64 ms … 31 = 491.52 ms, 0 = 655.36 ms'),
+    max_rd_atomic: z
+      .int()
+      .min(1)
+      .max(256)
+      .default(16)
+      .describe('READs and atomics a QP keeps outstanding as requester (initiator depth); further ones wait'),
+    max_dest_rd_atomic: z
+      .int()
+      .min(1)
+      .max(256)
+      .default(16)
+      .describe('READs and atomics a QP accepts outstanding as responder (responder resources); caps the peer\'s initiator depth'),
+    sq_depth: z.int().min(1).max(1 << 20).default(128).describe('send queue depth: work requests outstanding per QP (posting beyond it fails, ENOMEM)'),
+    rq_depth: z.int().min(1).max(1 << 20).default(512).describe('receive queue depth: RECVs posted and not yet consumed per QP'),
   })
   .strict();
 

@@ -5,6 +5,8 @@ import type { Variant } from '../sim/registry.js';
 import type { Simulator } from '../sim/simulator.js';
 import type { CcFeedback, CongestionControl } from './cc/congestion-control.js';
 import type { Endpoint, NicHandle } from './endpoint.js';
+import type { RdmaFraming } from './rdma/framing.js';
+import type { RdmaRuntime } from './rdma/runtime.js';
 
 /** Link-level settings a transport's framing depends on. */
 export interface FramingOptions {
@@ -24,6 +26,8 @@ export interface Framing {
   readonly ackFrameBytes: number;
   /** Largest frame this transport sends. */
   readonly maxFrameBytes: number;
+  /** Frame sizes per IB opcode, for transports that carry RDMA verbs (absent otherwise). */
+  readonly rdma?: RdmaFraming;
 }
 
 /** Everything a connection needs from the run that creates it. */
@@ -47,18 +51,34 @@ export interface ConnectionContext<P> {
   feedback: CcFeedback;
   /** The 5-tuple hash that ECMP uses for this connection's data packets. */
   flowHash: number;
+  /**
+   * The run's RDMA verbs runtime (NIC limits, host memory, message log, the reverse direction's
+   * congestion control); RDMA transports make a private one when absent.
+   */
+  rdma?: RdmaRuntime;
+}
+
+/** How a static flow's message is posted. */
+export interface PostOptions {
+  /**
+   * For a `send`: when the receiver posts its RECV, ps after the send is posted (0 or absent:
+   * before it, i.e. pre-posted; null: never, so the send meets RNR NAKs).
+   */
+  recvDelayPs?: number | null;
 }
 
 /** One connection (queue pair) between two hosts. */
 export interface Connection extends Endpoint {
-  /** Posts a message (work request) of `flow.bytes` bytes. */
-  post(flow: FlowRecord): void;
+  /** Posts a message (work request) of `flow.bytes` bytes, verb `flow.verb`. */
+  post(flow: FlowRecord, options?: PostOptions): void;
 }
 
 /** A transport protocol (`roce-v2`, later `infiniband`, `roce-v1`, `iwarp`, `tcp`). */
 export interface TransportVariant<P = unknown> extends Variant<P> {
   /** The verbs this transport can carry (`write`, `send`, `read`). */
   readonly verbs: readonly string[];
+  /** The verbs static flows may use under `params` (default: {@link verbs}). */
+  verbsFor?(params: P): readonly string[];
   /** Whether its packets can cross an L3 router (false for L2-only RoCEv1). */
   readonly routable: boolean;
   /** Its framing under the given link settings. */

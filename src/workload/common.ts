@@ -35,7 +35,10 @@ export const jitterNsParam = z
   .describe('each flow starts at start_ns + uniform[0, jitter_ns) ns (0: all at start_ns)');
 
 /** The RDMA verb of the flows. */
-export const verbParam = z.literal('write').default('write').describe('RDMA verb of every flow');
+export const verbParam = z
+  .enum(['write', 'send', 'read'])
+  .default('write')
+  .describe("RDMA verb of every flow: 'write', 'send' (the receiver pre-posts a RECV) or 'read' (the source reads `bytes` from the destination)");
 
 /** `where` for a ConfigError at `ctx.field` + `path`. */
 export function at(ctx: WorkloadContext, ...path: (string | number)[]): { file?: string; field: string } {

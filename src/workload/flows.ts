@@ -12,6 +12,13 @@ export const flowEntry = z
     bytes: bytesParam,
     start_ns: startNsParam,
     verb: verbParam,
+    recv_delay_ns: z
+      .number()
+      .min(0)
+      .max(1e12)
+      .nullable()
+      .optional()
+      .describe('a send flow: when the receiver posts its RECV, ns after the send is posted (absent: pre-posted; null: never, so the send meets RNR NAKs)'),
   })
   .strict();
 
@@ -35,7 +42,9 @@ export const flowList: WorkloadVariant<FlowsParams> = {
       const src = resolveHost(f.src, ctx, 'list', i, 'src');
       const dst = resolveHost(f.dst, ctx, 'list', i, 'dst');
       if (src === dst) throw new ConfigError(`src and dst are the same host (${ctx.hosts[src]}); a host cannot write to itself`, at(ctx, 'list', i, 'dst'));
-      return { src, dst, bytes: f.bytes, start: ns(f.start_ns), verb: f.verb };
+      const flow: FlowSpec = { src, dst, bytes: f.bytes, start: ns(f.start_ns), verb: f.verb };
+      if (f.recv_delay_ns !== undefined) flow.recvDelay = f.recv_delay_ns === null ? null : ns(f.recv_delay_ns);
+      return flow;
     });
     return sortFlows(out);
   },

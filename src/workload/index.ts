@@ -5,10 +5,13 @@
 import { Registry } from '../sim/registry.js';
 import { allToAll } from './all-to-all.js';
 import { flowList } from './flows.js';
+import { idle } from './idle.js';
 import { incast } from './incast.js';
 import { mix } from './mix.js';
 import { permutation } from './permutation.js';
+import { perftest } from './perftest.js';
 import { poisson } from './poisson.js';
+import { rpc } from './rpc.js';
 import { trace } from './trace.js';
 import type { WorkloadVariant } from './workload.js';
 
@@ -20,7 +23,10 @@ export const workloads = new Registry<WorkloadVariant<any>>('workload')
   .add(allToAll)
   .add(poisson)
   .add(trace)
-  .add(mix);
+  .add(mix)
+  .add(perftest)
+  .add(rpc)
+  .add(idle);
 
 /** A flow to simulate, what a workload sees, and the workload interface. */
 export type { FlowSpec, Verb, WorkloadContext, WorkloadVariant } from './workload.js';
@@ -42,3 +48,9 @@ export { loadSizeCdf, parseSizeCdf, sampleSize, SIZE_CDF_NAMES, type SizeCdf } f
 export { trace, traceParams, parseTrace, TRACE_COLUMNS, type TraceParams } from './trace.js';
 /** Several workloads together, each in its own traffic class. */
 export { mix, mixParams, mixEntry, type MixParams } from './mix.js';
+/** perftest-style microbenchmarks of every verb (an RDMA application). */
+export { perftest, perftestParams, PERFTEST_COLUMNS, type PerftestParams } from './perftest.js';
+/** Closed-loop RPC over RDMA (an RDMA application). */
+export { rpc, rpcParams, type RpcParams } from './rpc.js';
+/** The interface of RDMA applications. */
+export type { RdmaApp, RdmaApi, AppQp, AppCq, AppCompletion, AppSendWr, AppRecvWr, AppQpOptions, QpType, SendVerb, QpState } from './rdma-app.js';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { joinPath, parseWith } from '../sim/parse.js';
 import { sortFlows } from './common.js';
 import { workloads } from './index.js';
-import type { FlowSpec, WorkloadVariant } from './workload.js';
+import type { FlowSpec, WorkloadContext, WorkloadVariant } from './workload.js';
 
 /** One part of a mix: a workload block plus an optional traffic class for its flows. */
 export const mixEntry = z
@@ -55,17 +55,27 @@ export const mix: WorkloadVariant<MixParams> = {
   params: mixParams,
   generate(p, ctx) {
     const all: FlowSpec[] = [];
-    p.workloads.forEach((entry, i) => {
-      const { kind, priority, ...rest } = entry;
-      const field = joinPath(ctx.field, ['workloads', i]);
-      const variant = workloads.get(kind, { file: ctx.file, field: `${field}.kind` });
-      const params: unknown = parseWith(variant.params, rest, { file: ctx.file, field });
-      const flows = variant.generate(params, { ...ctx, rng: ctx.rng.fork(`mix/${i}`), field });
-      for (const f of flows) {
-        if (priority !== undefined && f.priority === undefined) f.priority = priority;
+    for (const part of parts(p, ctx)) {
+      for (const f of part.variant.generate(part.params, part.ctx)) {
+        if (part.priority !== undefined && f.priority === undefined) f.priority = part.priority;
         all.push(f);
       }
-    });
+    }
     return sortFlows(all);
   },
+  apps(p, ctx) {
+    // parts that are RDMA applications (perftest, rpc) run as they would alone, on the part's own stream
+    return parts(p, ctx).flatMap((part) => part.variant.apps?.(part.params, part.ctx) ?? []);
+  },
 };
+
+/** Each part of a mix: its workload, validated parameters, own context (stream `mix/<i>`, field) and priority. */
+function parts(p: MixParams, ctx: WorkloadContext) {
+  return p.workloads.map((entry, i) => {
+    const { kind, priority, ...rest } = entry;
+    const field = joinPath(ctx.field, ['workloads', i]);
+    const variant = workloads.get(kind, { file: ctx.file, field: `${field}.kind` });
+    const params: unknown = parseWith(variant.params, rest, { file: ctx.file, field });
+    return { variant, params, priority, ctx: { ...ctx, rng: ctx.rng.fork(`mix/${i}`), field } };
+  });
+}

@@ -1,9 +1,10 @@
 import type { Variant } from '../sim/registry.js';
 import type { Rng } from '../sim/rng.js';
 import type { Time } from '../sim/time.js';
+import type { RdmaApp } from './rdma-app.js';
 
-/** The RDMA verbs a workload can ask for. */
-export type Verb = 'write';
+/** The RDMA verbs a static flow can use (one message of `bytes`). */
+export type Verb = 'write' | 'send' | 'read';
 
 /** One flow (an RDMA message / transfer) to simulate. */
 export interface FlowSpec {
@@ -19,6 +20,11 @@ export interface FlowSpec {
   verb: Verb;
   /** Traffic class (0..7) of this flow; absent: the transport's own `priority`. Set by `mix`. */
   priority?: number;
+  /**
+   * A `send` flow: when the receiver posts the RECV it consumes, ps after the send is posted
+   * (absent or 0: pre-posted; null: never, so the send meets RNR NAKs).
+   */
+  recvDelay?: Time | null;
 }
 
 /** What a workload generator may use: the hosts, a random stream and where its config came from. */
@@ -49,4 +55,6 @@ export interface WorkloadContext {
 export interface WorkloadVariant<P = unknown> extends Variant<P> {
   /** The flows for `params` on `ctx.hosts`, sorted by (start, src, dst). */
   generate(params: P, ctx: WorkloadContext): FlowSpec[];
+  /** Closed-loop RDMA applications to run (rdma-app.ts), for workloads that are programs rather than flows. */
+  apps?(params: P, ctx: WorkloadContext): RdmaApp[];
 }

@@ -25,7 +25,11 @@ describe('validateExperiment: defaults', () => {
       vlan_tag: false,
       link_loss_rate: 0,
     });
-    expect(c.transport).toEqual({ kind: 'roce-v2', priority: 3, ack_every: 4, rto_us: 100, retry_count: 7, window_packets: 0, loss_recovery: 'go-back-n' });
+    expect(c.transport).toEqual({
+      kind: 'roce-v2', priority: 3, ack_every: 4, rto_us: 100, retry_count: 7, window_packets: 0, loss_recovery: 'go-back-n',
+      qp_type: 'rc', rnr_retry: 7, min_rnr_timer: 12, max_rd_atomic: 16, max_dest_rd_atomic: 16, sq_depth: 128, rq_depth: 512,
+    });
+    expect(c.nic).toEqual({ profile: 'ideal' });
     expect(c.cc).toEqual({ kind: 'none' });
     expect(c.workload).toEqual({ kind: 'incast', senders: 3, bytes: 65536, start_ns: 0, jitter_ns: 0, verb: 'write' });
     expect(c.stop).toEqual({});

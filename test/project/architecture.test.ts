@@ -27,7 +27,9 @@ const mayImport: Record<string, string[]> = {
   transport: ['sim', 'metrics', 'fabric', 'transport'],
   host: ['sim', 'metrics', 'fabric', 'transport', 'host'],
   experiment: ['sim', 'metrics', 'fabric', 'transport', 'host', 'topology', 'workload', 'experiment', 'version.js'],
-  cli: ['sim', 'metrics', 'fabric', 'transport', 'host', 'topology', 'workload', 'experiment', 'cli', 'version.js'],
+  // figures read result files back; they never run the simulator
+  plot: ['sim', 'metrics', 'plot', 'version.js'],
+  cli: ['sim', 'metrics', 'fabric', 'transport', 'host', 'topology', 'workload', 'experiment', 'plot', 'cli', 'version.js'],
 };
 
 function layerOf(file: string): string {

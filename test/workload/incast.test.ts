@@ -134,7 +134,7 @@ describe('incast', () => {
       [{ senders: 2, bytes: 1.5 }, 'workload.bytes'],
       [{ senders: [], bytes: 1 }, 'workload.senders'],
       [{ senders: 2, bytes: 1, jitter_ns: -1 }, 'workload.jitter_ns'],
-      [{ senders: 2, bytes: 1, verb: 'read' }, 'workload.verb'],
+      [{ senders: 2, bytes: 1, verb: 'cas' }, 'workload.verb'],
       [{ senders: 2, bytes: 1, extra: 1 }, 'workload'],
     ] as const) {
       expect(configError(() => params(raw)).field).toBe(field);

@@ -16,8 +16,8 @@ export class GoBackNSender implements SenderRecovery {
     return this.next < this.end ? this.next : -1;
   }
 
-  sent(psn: number): void {
-    this.next = psn + 1;
+  sent(psn: number, count = 1): void {
+    this.next = psn + count;
     if (this.next > this.maxSent) this.maxSent = this.next;
   }
 
@@ -39,6 +39,10 @@ export class GoBackNSender implements SenderRecovery {
   timeout(): void {
     this.next = this.una;
   }
+
+  resend(psn: number): void {
+    if (psn < this.next) this.next = Math.max(psn, this.una);
+  }
 }
 
 /** Go-back-N receiver: in order or nothing. */
@@ -47,9 +51,9 @@ export class GoBackNReceiver implements ReceiverRecovery {
   readonly keepsOutOfOrder = false;
   private nakSent = false;
 
-  arrive(psn: number): number {
+  arrive(psn: number, count = 1): number {
     if (psn === this.expected) {
-      this.expected++;
+      this.expected += count;
       this.nakSent = false;
       return RX_IN_ORDER;
     }

@@ -16,8 +16,11 @@ export interface SenderRecovery {
   end: number;
   /** The PSN to transmit next (a retransmission or new data), or -1 when there is none. */
   peek(): number;
-  /** `psn` (the value peek() returned) was transmitted. */
-  sent(psn: number): void;
+  /**
+   * `psn` (the value peek() returned) was transmitted, covering `count` PSNs (1, or the response
+   * packets of an RDMA READ request, which occupies one PSN per response it asks for).
+   */
+  sent(psn: number, count?: number): void;
   /** A cumulative ACK for everything below `psn`; returns the packets newly acknowledged. */
   ack(psn: number): number;
   /**
@@ -27,6 +30,12 @@ export interface SenderRecovery {
   nak(psn: number, sack: number): boolean;
   /** The retransmission timer fired: resend what is unacknowledged. */
   timeout(): void;
+  /**
+   * Resend everything from `psn` on (READ responses or an atomic response were lost, or an RNR
+   * NAK asked to retry from there): a go-back to `psn` whatever the policy, without acknowledging
+   * anything.
+   */
+  resend(psn: number): void;
 }
 
 /** What an arriving data packet is to the receiver. */
@@ -40,9 +49,10 @@ export interface ReceiverRecovery {
   readonly expected: number;
   /**
    * Classifies and records an arriving PSN: RX_IN_ORDER (it and any buffered successors are now
-   * delivered: `expected` moved), RX_OUT_OF_ORDER, or RX_DUPLICATE.
+   * delivered: `expected` moved), RX_OUT_OF_ORDER, or RX_DUPLICATE. `count` > 1 for an RDMA READ
+   * request, which occupies the PSNs of all its responses.
    */
-  arrive(psn: number): number;
+  arrive(psn: number, count?: number): number;
   /** Whether an out-of-order packet was placed in memory (selective repeat) or discarded (go-back-N). */
   readonly keepsOutOfOrder: boolean;
   /** Whether to answer this out-of-order arrival with a NAK (go-back-N: once per gap; selective repeat: each). */

@@ -32,12 +32,12 @@ export class SelectiveRepeatSender implements SenderRecovery {
     return this.next < this.end ? this.next : -1;
   }
 
-  sent(psn: number): void {
+  sent(psn: number, count = 1): void {
     if (psn === this.next) {
-      this.next++;
+      this.next += count;
       if (this.next > this.maxSent) this.maxSent = this.next;
     } else {
-      this.retxNext = psn + 1;
+      this.retxNext = psn + count;
     }
   }
 
@@ -72,6 +72,14 @@ export class SelectiveRepeatSender implements SenderRecovery {
     this.retxLimit = this.maxSent;
   }
 
+  resend(psn: number): void {
+    // resend every hole from psn on (selectively acked PSNs stay acked)
+    this.recovering = true;
+    this.recoveryEnd = this.maxSent;
+    this.retxNext = Math.max(psn, this.una);
+    this.retxLimit = this.maxSent;
+  }
+
   /** The lowest unacknowledged, un-SACKed PSN in [retxNext, retxLimit), or -1. */
   private nextHole(): number {
     let s = Math.max(this.retxNext, this.una);
@@ -87,13 +95,13 @@ export class SelectiveRepeatReceiver implements ReceiverRecovery {
   readonly keepsOutOfOrder = true;
   private readonly received = new SeqBitmap();
 
-  arrive(psn: number): number {
+  arrive(psn: number, count = 1): number {
     if (psn < this.expected || (psn > this.expected && this.received.has(this.expected, psn))) return RX_DUPLICATE;
     if (psn > this.expected) {
-      this.received.add(this.expected, psn);
+      for (let s = psn; s < psn + count; s++) this.received.add(this.expected, s);
       return RX_OUT_OF_ORDER;
     }
-    this.expected++;
+    this.expected += count;
     while (this.received.has(this.expected, this.expected)) this.received.delete(this.expected++);
     return RX_IN_ORDER;
   }
