@@ -61,6 +61,20 @@ export type { TransportVariant, Connection, ConnectionContext, Framing, FramingO
 export { congestionControls } from './transport/cc/index.js';
 export type { CongestionControl, CongestionControlVariant } from './transport/cc/index.js';
 
+// ---- RDMA verbs: applications and the verbs layer ----
+export type { RdmaApp, RdmaApi, AppQp, AppCq, AppCompletion, AppSendWr, AppRecvWr, AppQpOptions, QpType, SendVerb, QpState } from './workload/rdma-app.js';
+export { RdmaRuntime } from './transport/rdma/runtime.js';
+export type { RdmaEnv, QpOptions } from './transport/rdma/runtime.js';
+export { QueuePair, RNR_TIMER_US } from './transport/rdma/queue-pair.js';
+export { CompletionQueue, Completion } from './transport/rdma/completion-queue.js';
+export { VerbsError } from './transport/rdma/errors.js';
+export { RdmaFraming } from './transport/rdma/framing.js';
+export { nicLimits, nicSchema, NIC_PROFILES } from './transport/rdma/nic-limits.js';
+export type { NicConfig, NicLimits } from './transport/rdma/nic-limits.js';
+export { MessageLog } from './transport/rdma/message-log.js';
+export { MESSAGES_COLUMNS } from './experiment/rdma-output.js';
+export type { AppTable } from './experiment/rdma-apps.js';
+
 // ---- the engine ----
 export { Simulator } from './sim/simulator.js';
 export type { Actor } from './sim/actor.js';

@@ -11,9 +11,10 @@ describe('the shipped experiments', () => {
     expect(files.length).toBeGreaterThan(0);
   });
   for (const f of files) {
-    it(`${f} validates and yields flows`, () => {
+    it(`${f} validates and yields flows (or RDMA applications)`, () => {
       const loaded = loadExperimentFile(join(dir, f));
-      expect(prepareExperiment(loaded.config, loaded).flows.length).toBeGreaterThan(0);
+      const prepared = prepareExperiment(loaded.config, loaded);
+      expect(prepared.flows.length + prepared.apps.length).toBeGreaterThan(0);
     });
   }
 });

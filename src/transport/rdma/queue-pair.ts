@@ -106,6 +106,12 @@ export interface QpSite {
   framing: RdmaFraming;
   /** Where completed work requests are logged (messages.csv); null: not logged. */
   messages: MessageLog | null;
+  /**
+   * Ends a static flow carried by an unreliable QP (UC/UD): its sender completes when the message
+   * is on the wire, but the flow (and the run) should not end before the network has delivered or
+   * dropped it. Absent: end at once.
+   */
+  endUnreliable?: (flow: FlowRecord, status: 'done' | 'failed', t: Time) => void;
 }
 
 /** A QP's attributes (`ibv_qp_init_attr` + `ibv_qp_attr`), resolved. */
@@ -186,6 +192,7 @@ export class RespJob {
 }
 
 const EV_RTO = 0;
+const EV_DEFERRED_ACK = 1;
 
 /**
  * One queue pair: a send queue (requester) and a receive queue (responder) on one host, of type
@@ -259,6 +266,8 @@ export class QueuePair implements SendQueue, Actor, CachedContext {
   /** When the NIC was paused with this QP holding data (-1: not paused). */
   private nicPausedAt: Time = -1;
   private readonly rto: Timer;
+  /** Sends an ACK that waited behind READ responses (never from inside the NIC's pull). */
+  private readonly ackTimer: Timer;
   /** Reused for every ACK handed to the congestion control. */
   private readonly ackEvent: AckEvent = { ackedBytes: 0, ackedPackets: 0, markedPackets: 0, rttPs: 0, intHops: 0, int: null, inflightBytes: 0, now: 0 };
 
@@ -287,6 +296,10 @@ export class QueuePair implements SendQueue, Actor, CachedContext {
   dropsNoRecv = 0;
   /** RNR NAKs this requester received. */
   rnrNaks = 0;
+  /** Duplicate atomic requests this responder answered from its saved results (not re-executed). */
+  atomicReplays = 0;
+  /** Duplicate READ requests this responder re-executed. */
+  readRetries = 0;
 
   constructor(
     private readonly site: QpSite,
@@ -298,6 +311,7 @@ export class QueuePair implements SendQueue, Actor, CachedContext {
     this.ackPriority = attrs.ackPriority;
     this.prefix = attrs.type === QPT_RC ? RC : attrs.type === QPT_UC ? UC : UD;
     this.rto = new Timer(site.sim, this, EV_RTO);
+    this.ackTimer = new Timer(site.sim, this, EV_DEFERRED_ACK);
     const selective = attrs.type === QPT_RC && attrs.selectiveRepeat;
     this.tx = selective ? new SelectiveRepeatSender() : new GoBackNSender();
     this.rx = selective ? new SelectiveRepeatReceiver() : new GoBackNReceiver();
@@ -714,12 +728,9 @@ export class QueuePair implements SendQueue, Actor, CachedContext {
     site.traffic.injectedBytes += pkt.frameBytes;
     if (j.next === j.end) {
       this.jobs.shift();
-      if (this.jobs.length === 0 && this.deferredSyn >= 0) {
-        // the ACK/NAK that waited behind the responses
-        const syn = this.deferredSyn;
-        this.deferredSyn = -1;
-        this.sendControl(RC | ACKNOWLEDGE, syn, null, this.deferredEcho);
-      }
+      // the ACK/NAK that waited behind the responses goes next (from its own event: the port is
+      // in the middle of pulling this packet)
+      if (this.jobs.length === 0 && this.deferredSyn >= 0) this.ackTimer.set(now);
     }
     return pkt;
   }
@@ -751,8 +762,16 @@ export class QueuePair implements SendQueue, Actor, CachedContext {
     }
   }
 
-  /** RTO expiry. */
+  /** RTO expiry, or the deferred ACK is due. */
   onEvent(kind: number): void {
+    if (kind === EV_DEFERRED_ACK) {
+      if (this.deferredSyn >= 0 && this.jobs.length === 0 && this.state !== QPS_ERR) {
+        const syn = this.deferredSyn;
+        this.deferredSyn = -1;
+        this.sendControl(RC | ACKNOWLEDGE, syn, null, this.deferredEcho);
+      }
+      return;
+    }
     const tx = this.tx;
     if (kind !== EV_RTO || tx.una >= tx.maxSent || this.state !== QPS_RTS) return;
     const now = this.site.sim.now;
@@ -1014,23 +1033,27 @@ export class QueuePair implements SendQueue, Actor, CachedContext {
       this.completeInbound();
     } else if (psn < rx.expected) {
       // a duplicate: READs are re-executed, atomics answered with their saved result
-      if (read) this.execute(w, psn, pkt.sentAt, true, true);
-      else {
+      if (read) {
+        this.readRetries++;
+        this.execute(w, psn, pkt.sentAt, true, true);
+      } else {
         for (let i = 0; i < this.atomicCache.length; i++) {
           const c = this.atomicCache.at(i)!;
           if (c.start === psn && c.wqe === w) {
             const j = new RespJob(JOB_ATOMIC, w, psn, psn + 1, this.site.sim.now + this.site.device.limits.dmaReadPs, pkt.sentAt, true);
             j.value = c.value;
+            this.atomicReplays++;
             this.pushJob(j);
             break;
           }
         }
       }
     } else if (rx.keepsOutOfOrder && !this.rnrWait) {
-      // selective repeat: keep it, run it when the gap before it fills
+      // selective repeat: keep it, run it when the gap before it fills. Not selectively acked: the
+      // requester must stay free to ask again for responses that get lost
       if (rx.arrive(psn, count) === RX_OUT_OF_ORDER) {
         this.heldRequests.push(new RespJob(read ? JOB_READ : JOB_ATOMIC, w, psn, psn + count, 0, pkt.sentAt, false));
-        if (rx.nakFor(psn)) this.sendAck(SYN_NAK_PSN_SEQ, pkt, psn);
+        if (rx.nakFor(psn)) this.sendAck(SYN_NAK_PSN_SEQ, pkt, -1);
       }
     } else if (!this.rnrWait && rx.nakFor(psn)) {
       this.sendAck(SYN_NAK_PSN_SEQ, pkt, -1);
@@ -1242,7 +1265,9 @@ export class QueuePair implements SendQueue, Actor, CachedContext {
     const visible = now + site.device.limits.dmaWritePs;
     if (w.flow !== null && w.endsFlow) {
       if (w.verb === V_READ && status === WC_SUCCESS) w.flow.recvDone = now;
-      site.flows.end(w.flow, status === WC_SUCCESS ? 'done' : 'failed', visible);
+      const st = status === WC_SUCCESS ? 'done' : 'failed';
+      if (this.attrs.type !== QPT_RC && site.endUnreliable !== undefined) site.endUnreliable(w.flow, st, visible);
+      else site.flows.end(w.flow, st, visible);
     }
     const cq = this.attrs.sendCq;
     if (cq !== null && (w.signaled || status !== WC_SUCCESS)) {

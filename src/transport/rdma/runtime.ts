@@ -118,6 +118,47 @@ export class FlowConnection extends QpPair implements Connection, Actor {
   }
 }
 
+/** How often a drain wait checks whether the fabric is empty, ps. */
+const DRAIN_POLL_PS = 1_000_000;
+
+/**
+ * Holds the end of static flows on unreliable QPs until no data packet is left in the fabric, so
+ * the run does not stop with their last packets in flight. Their finish time stays the send
+ * completion. Checks once per µs while any wait.
+ */
+class DrainWait implements Actor {
+  actorId = -1;
+  private readonly waiting: { flow: FlowRecord; status: 'done' | 'failed'; t: number }[] = [];
+  private armed = false;
+
+  constructor(
+    private readonly sim: Simulator,
+    private readonly traffic: TrafficCounters,
+    private readonly flows: FlowTable,
+  ) {
+    sim.register(this);
+  }
+
+  end(flow: FlowRecord, status: 'done' | 'failed', t: number): void {
+    this.waiting.push({ flow, status, t });
+    if (!this.armed) {
+      this.armed = true;
+      this.sim.after(0, this, 0);
+    }
+  }
+
+  onEvent(): void {
+    this.armed = false;
+    if (this.traffic.inFlightPackets > 0) {
+      this.armed = true;
+      this.sim.after(DRAIN_POLL_PS, this, 0);
+      return;
+    }
+    const w = this.waiting.splice(0);
+    for (const x of w) this.flows.end(x.flow, x.status, x.t);
+  }
+}
+
 const NO_CC: CongestionControl = {
   onAck() {},
   onCnp() {},
@@ -140,6 +181,7 @@ export class RdmaRuntime {
   /** Every QP, by QP number − 2. */
   readonly qps: QueuePair[] = [];
   readonly cqs: CompletionQueue[] = [];
+  private drain: DrainWait | null = null;
 
   constructor(readonly env: RdmaEnv) {}
 
@@ -173,7 +215,13 @@ export class RdmaRuntime {
       const nic = this.env.nics[host];
       if (nic === undefined) throw new RangeError(`no host ${host}`);
       const e = this.env;
-      s = { sim: e.sim, pool: e.pool, traffic: e.traffic, flows: e.flows, nic, device: e.devices.get(host), host, framing: e.framing, messages: e.messages };
+      s = {
+        sim: e.sim, pool: e.pool, traffic: e.traffic, flows: e.flows, nic, device: e.devices.get(host), host, framing: e.framing, messages: e.messages,
+        endUnreliable: (flow, status, t) => {
+          if (this.drain === null) this.drain = new DrainWait(e.sim, e.traffic, e.flows);
+          this.drain.end(flow, status, t);
+        },
+      };
       this.sites.set(host, s);
     }
     return s;

@@ -8,7 +8,8 @@ import { RX_DUPLICATE, RX_IN_ORDER, RX_OUT_OF_ORDER, type ReceiverRecovery, type
  * triggered it (a selective ack). The sender keeps the selectively acked PSNs in a bitmap and, in
  * loss recovery, retransmits only the holes below the highest selectively acked PSN before
  * sending new data; recovery ends when the cumulative ACK passes the highest PSN sent when it
- * began. A timeout treats every unacknowledged, un-SACKed packet as lost.
+ * began. A timeout treats every unacknowledged, un-SACKed packet as lost, and the oldest one as
+ * lost even if SACKed.
  */
 export class SelectiveRepeatSender implements SenderRecovery {
   una = 0;
@@ -66,6 +67,10 @@ export class SelectiveRepeatSender implements SenderRecovery {
   }
 
   timeout(): void {
+    // the oldest unacknowledged PSN goes again even if it was selectively acked: when every
+    // outstanding PSN is SACKed, only the final cumulative ACK was lost, and resending something
+    // is the only way to get it (RFC 2018 §8: SACK information is advisory after a timeout)
+    this.sacked.delete(this.una);
     this.recovering = true;
     this.recoveryEnd = this.maxSent;
     this.retxNext = this.una;
