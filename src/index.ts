@@ -56,6 +56,13 @@ export type { Topology, NodeAttributes, EdgeAttributes, GraphAttributes, NodeRol
 export { workloads, loadSizeCdf, parseSizeCdf, sampleSize, SIZE_CDF_NAMES, parseTrace } from './workload/index.js';
 export type { SizeCdf } from './workload/index.js';
 export type { FlowSpec, WorkloadContext, WorkloadVariant } from './workload/index.js';
+// ---- importers: the ns-3 HPCC simulator's topology and flow files, htsim connection matrices ----
+export { parseNs3Topology, parseNs3Rate, parseNs3Time } from './topology/importers/ns3.js';
+export type { Ns3TopologyImport } from './topology/importers/ns3.js';
+export { parseNs3Flows } from './workload/importers/ns3-flows.js';
+export { parseHtsimCm } from './workload/importers/htsim-cm.js';
+export { traceCsv } from './workload/importers/trace-rows.js';
+export type { TraceRow } from './workload/importers/trace-rows.js';
 export { transports } from './transport/registry.js';
 export type { TransportVariant, Connection, ConnectionContext, Framing, FramingOptions } from './transport/transport.js';
 export { congestionControls } from './transport/cc/index.js';

@@ -16,6 +16,7 @@ import { workloads } from '../workload/index.js';
 import { VERSION } from '../version.js';
 import { InterruptedError } from './interrupt.js';
 import { listVariants } from './list.js';
+import { addImportCommand } from './import-command.js';
 import { addPlotCommand } from './plot-command.js';
 import type { ProgressStream } from './progress.js';
 import { runInteractive } from './run-interactive.js';
@@ -186,6 +187,7 @@ export function buildProgram(io: CliIo): Command {
 
   addSweepCommands(program, io);
   addPlotCommand(program, io);
+  addImportCommand(program, io);
 
   program
     .command('schema')

@@ -1,16 +1,34 @@
 import type { FabricOptions } from '../fabric/build-fabric.js';
+import { IB_FLOW_CONTROL_PACKET_BYTES } from '../fabric/flow-control/credit.js';
+import { ibDataRateGbps } from '../fabric/ib-speed.js';
+import { ETH_MIN_FRAME_BYTES, ETH_PREAMBLE_IFG_BYTES } from '../fabric/packet.js';
 import { ns, us } from '../sim/time.js';
 import type { FabricConfig } from './fabric-schema.js';
 
-/** Maps the validated `fabric` block (file units) to the fabric's run-time options (bytes, ps). */
-export function fabricOptions(f: FabricConfig, maxFrameBytes: number): FabricOptions {
+/**
+ * Maps the validated `fabric` block (file units) to the fabric's run-time options (bytes, ps).
+ * `linkLayer` is the transport's: InfiniBand links have no preamble/IFG, send 6-byte credit
+ * updates, and use credits under `flow_control: auto`.
+ */
+export function fabricOptions(f: FabricConfig, maxFrameBytes: number, linkLayer: 'ethernet' | 'infiniband' = 'ethernet'): FabricOptions {
+  const ib = linkLayer === 'infiniband';
+  const flowControl = f.flow_control === 'auto' ? (ib ? 'credit' : 'pfc') : f.flow_control;
   return {
+    flowControl,
+    credit: { vlBufferBytes: f.credit.vl_buffer_bytes, frameBytes: ib ? IB_FLOW_CONTROL_PACKET_BYTES : ETH_MIN_FRAME_BYTES },
+    frameOverheadBytes: ib ? 0 : ETH_PREAMBLE_IFG_BYTES,
+    linkRateBps: f.ib_speed === undefined ? undefined : ibDataRateGbps(f.ib_speed, f.ib_width) * 1e9,
+    // cut-through: the header a switch routes on (IB: the LRH's DLID; Ethernet: the 5-tuple ECMP hashes)
+    slToVl: f.sl_to_vl,
+    cutThroughBytes: f.switching === 'cut-through' ? (f.cut_through_bytes ?? (ib ? 8 : 14 + (f.vlan_tag ? 4 : 0) + 20 + 8)) : 0,
     bufferBytes: f.buffer_bytes,
     buffer: f.buffer.policy === 'dynamic' ? { policy: 'dynamic', alpha: f.buffer.alpha } : { policy: 'static', queueBytes: f.buffer.queue_bytes },
     scheduler:
       f.scheduler.kind === 'dwrr'
         ? { kind: 'dwrr', weights: f.scheduler.weights, quantumBytes: f.scheduler.quantum_bytes }
-        : { kind: 'strict' },
+        : f.scheduler.kind === 'vl-arbitration'
+          ? { kind: 'vl-arbitration', high: f.scheduler.high, low: f.scheduler.low, highLimit: f.scheduler.high_limit }
+          : { kind: 'strict' },
     pfc: {
       enabled: f.pfc.enabled,
       priorities: f.pfc.priorities,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { IB_SPEEDS, IB_WIDTHS } from '../fabric/ib-speed.js';
 
 /**
  * The `fabric` block of an experiment file: MTU, switch buffers, scheduling, PFC, ECN marking,
@@ -27,6 +28,13 @@ export const bufferSchema = z
   .default(() => ({ policy: 'dynamic' as const, alpha: 1 }))
   .describe("switch buffer admission policy: 'dynamic' (alpha) or 'static' (queue_bytes)");
 
+const vlArbEntry = z
+  .object({
+    vl: z.int().min(0).max(7).describe('virtual lane (= traffic class) 0..7'),
+    weight: z.int().min(0).max(255).describe('64-byte units it may send per turn (0: skipped)'),
+  })
+  .strict();
+
 /** Egress scheduling across the 8 traffic classes. */
 export const schedulerSchema = z
   .discriminatedUnion('kind', [
@@ -46,9 +54,30 @@ export const schedulerSchema = z
         quantum_bytes: z.int().positive().default(9000).describe('bytes a weight of 1 earns per round (default 9000)'),
       })
       .strict(),
+    z
+      .object({
+        kind: z.literal('vl-arbitration').describe('InfiniBand VL arbitration: high- and low-priority weighted tables with a high-priority limit (VL = traffic class)'),
+        high: z
+          .array(vlArbEntry)
+          .max(64)
+          .default(() => [])
+          .describe('high-priority table, served first (default empty)'),
+        low: z
+          .array(vlArbEntry)
+          .max(64)
+          .default(() => Array.from({ length: 8 }, (_, vl) => ({ vl, weight: 64 })))
+          .describe('low-priority table (default: VLs 0..7, weight 64 each)'),
+        high_limit: z
+          .int()
+          .min(0)
+          .max(255)
+          .default(255)
+          .describe('bytes the high table may send, in 4096-byte units, before one low-priority packet goes when one waits (0: one packet; 255: no limit, the default)'),
+      })
+      .strict(),
   ])
   .default(() => ({ kind: 'strict' as const }))
-  .describe("egress scheduler: 'strict' priority or 'dwrr'");
+  .describe("egress scheduler: 'strict' priority, 'dwrr' or 'vl-arbitration' (InfiniBand)");
 
 const watchdogObject = z
   .object({
@@ -188,6 +217,28 @@ export const routingSchema = routingObject
   .default(() => routingObject.parse({}))
   .describe('multipath routing');
 
+const creditObject = z
+  .object({
+    vl_buffer_bytes: z
+      .int()
+      .min(64)
+      .max(1 << 30)
+      .default(65536)
+      .describe('receive buffer per port and virtual lane in bytes, advertised as floor(bytes / 64) credits (default 65536: 1024 credits)'),
+  })
+  .strict();
+
+/** Credit-based link flow control (InfiniBand). */
+export const creditSchema = creditObject
+  .default(() => creditObject.parse({}))
+  .describe('credit-based link flow control: per-VL receive buffers advertised in 64-byte credits');
+
+const slToVlRow = z
+  .array(z.int().min(0).max(7).describe('a VL 0..7'))
+  .min(1)
+  .max(16)
+  .describe('VL of SL 0, 1, ... (up to 16 entries; SLs not listed keep their number)');
+
 const fabricObject = z
   .object({
     mtu: z.int().min(256).max(4096).default(1024).describe('payload bytes per packet (IB MTU), 256..4096 (default 1024)'),
@@ -198,6 +249,37 @@ const fabricObject = z
     ecn: ecnSchema,
     routing: routingSchema,
     switch_latency_ns: z.number().min(0).max(1e9).default(0).describe('fixed forwarding latency per switch hop in ns (default 0)'),
+    switching: z
+      .enum(['store-and-forward', 'cut-through'])
+      .default('store-and-forward')
+      .describe("'store-and-forward': a switch forwards a frame once it has fully arrived (default); 'cut-through': once its header has (cut_through_bytes), while the tail still streams in"),
+    cut_through_bytes: z
+      .int()
+      .min(1)
+      .max(4096)
+      .optional()
+      .describe('cut-through only: the frame bytes a switch waits for before forwarding (absent: the headers it routes on: InfiniBand LRH 8; Ethernet MAC + IPv4 + UDP 42, 46 with vlan_tag)'),
+    flow_control: z
+      .enum(['auto', 'pfc', 'credit'])
+      .default('auto')
+      .describe("link flow control: 'pfc' (the pfc block), 'credit' (per-VL credits, lossless by construction; pfc ignored) or 'auto' (the transport's own: credit for infiniband, pfc otherwise; default)"),
+    credit: creditSchema,
+    sl_to_vl: z
+      .object({
+        all: slToVlRow.optional().describe('the table of every switch port'),
+        ports: z.record(z.string().min(1), slToVlRow).optional().describe('tables of single switch ports by node:local (e.g. leaf0:2), overriding all'),
+      })
+      .strict()
+      .optional()
+      .describe('SL→VL mapping at switch egress ports: entry i is the VL (0..7) of service level i (the transport priority); absent: VL = SL (hosts always use VL = SL)'),
+    ib_speed: z
+      .enum(Object.keys(IB_SPEEDS) as [keyof typeof IB_SPEEDS, ...(keyof typeof IB_SPEEDS)[]])
+      .optional()
+      .describe('run every link at this InfiniBand speed\'s data rate × ib_width lanes (4x: SDR 8, DDR 16, QDR 32, FDR 54.55, EDR 100, HDR 200, NDR 400 Gb/s), overriding the topology\'s rate_gbps; absent: the topology\'s rates'),
+    ib_width: z
+      .union(IB_WIDTHS.map((w) => z.literal(w)) as unknown as [z.ZodLiteral<1>, z.ZodLiteral<2>, z.ZodLiteral<4>, z.ZodLiteral<8>, z.ZodLiteral<12>])
+      .default(4)
+      .describe('lanes per link with ib_speed: 1, 2, 4, 8 or 12 (default 4)'),
     vlan_tag: z.boolean().default(false).describe('add an 802.1Q tag (4 bytes) to every frame'),
     link_loss_rate: z
       .number()
@@ -206,7 +288,12 @@ const fabricObject = z
       .default(0)
       .describe('probability that a data frame is corrupted on a cable and discarded (random loss on every link; default 0)'),
   })
-  .strict();
+  .strict()
+  .superRefine((f, ctx) => {
+    if (f.cut_through_bytes !== undefined && f.switching !== 'cut-through') {
+      ctx.addIssue({ code: 'custom', message: "cut_through_bytes applies only to switching 'cut-through'", path: ['cut_through_bytes'], input: f.cut_through_bytes });
+    }
+  });
 
 /** The whole `fabric` block. */
 export const fabricSchema = fabricObject
@@ -225,5 +312,7 @@ export type EcnConfig = z.output<typeof ecnSchema>;
 export type WatchdogConfig = z.output<typeof watchdogSchema>;
 /** Validated `fabric.routing`. */
 export type RoutingConfig = z.output<typeof routingSchema>;
+/** Validated `fabric.credit`. */
+export type CreditConfig = z.output<typeof creditSchema>;
 /** Validated `fabric` block, every default filled in. */
 export type FabricConfig = z.output<typeof fabricSchema>;

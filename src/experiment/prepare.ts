@@ -55,12 +55,21 @@ export function prepareExperiment(config: ExperimentConfig, where: { file?: stri
 
   const transport = transports.get(config.transport.kind, { file, field: 'transport.kind' });
   const verbs = transport.verbsFor?.(config.transport) ?? transport.verbs;
-  const unsupported = flows.find((f) => !verbs.includes(f.verb));
+  const unsupported = flows.find((f) => f.transport === undefined && !verbs.includes(f.verb));
   if (unsupported !== undefined) {
     throw new ConfigError(
       `transport '${transport.name}' cannot carry '${unsupported.verb}'${verbs === transport.verbs ? '' : ` with these parameters`}; it supports: ${verbs.join(', ')}`,
       { file, field: 'workload.verb' },
     );
+  }
+  // flows a `mix` part put on their own transport
+  for (const f of flows) {
+    if (f.transport === undefined) continue;
+    const own = transports.get(f.transport.kind, { file, field: 'workload.workloads.transport.kind' });
+    const ownVerbs = own.verbsFor?.(f.transport) ?? own.verbs;
+    if (!ownVerbs.includes(f.verb)) {
+      throw new ConfigError(`transport '${own.name}' cannot carry '${f.verb}'; it supports: ${ownVerbs.join(', ')}`, { file, field: 'workload.workloads.verb' });
+    }
   }
   return { topology, hosts, flows, apps };
 }

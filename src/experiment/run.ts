@@ -23,6 +23,7 @@ import type { RdmaApp } from '../workload/rdma-app.js';
 import { findCyclicBufferDependency } from '../fabric/routing/cbd.js';
 import { fabricOptions } from './fabric-options.js';
 import { flowTransportParams } from './flow-priority.js';
+import { resolveFlowTransports } from './flow-transports.js';
 import { installFaults } from './faults.js';
 import { prepareExperiment } from './prepare.js';
 import { startApps, type AppTable } from './rdma-apps.js';
@@ -134,9 +135,10 @@ export function* runExperimentSteps(experiment: unknown, options: RunOptions = {
 
   const framingOptions = { mtu: config.fabric.mtu, vlan: config.fabric.vlan_tag };
   const framing = transport.framing(transportParams, framingOptions);
+  const flowTransports = resolveFlowTransports(prepared.flows, { transport, transportParams, framing }, framingOptions, file);
   let fabric: Fabric;
   try {
-    fabric = buildFabric(sim, prepared.topology, fabricOptions(config.fabric, framing.maxFrameBytes));
+    fabric = buildFabric(sim, prepared.topology, fabricOptions(config.fabric, flowTransports.maxFrameBytes, transport.linkLayer));
   } catch (e) {
     throw e instanceof ConfigError ? e.inFile(file) : e;
   }
@@ -158,7 +160,7 @@ export function* runExperimentSteps(experiment: unknown, options: RunOptions = {
   const feedback = cc.feedback(ccParams);
   const conns: Connection[] = [];
   const switchLatency = ns(config.fabric.switch_latency_ns);
-  const hops = (ports: ReturnType<Fabric['path']>): Hop[] => ports.map((p) => ({ rateBps: p.rateBps, delayPs: p.link.delay }));
+  const hops = (ports: ReturnType<Fabric['path']>): Hop[] => ports.map((p) => ({ rateBps: p.rateBps, delayPs: p.link.delay, overheadBytes: p.overheadBytes, cutThroughLeadPs: p.cutThroughLeadPs }));
   // the RDMA verbs layer: NIC limits, message log, and connections made by applications
   const limits = nicLimits(config.nic);
   const messages = framing.rdma === undefined ? null : new MessageLog();
@@ -177,6 +179,8 @@ export function* runExperimentSteps(experiment: unknown, options: RunOptions = {
           },
         });
   for (const [i, spec] of prepared.flows.entries()) {
+    // the flow's transport: the experiment's, or its own from a `mix` part (shadows the outer names)
+    const { transport, transportParams, framing, main: mainTransport } = flowTransports.perFlow[i]!;
     const rec = flows.add(new FlowRecord(i, spec.src, spec.dst, spec.bytes, spec.start, transport.name, spec.verb));
     const flowHash = transport.flowHash(spec.src, spec.dst, entropy.uint32());
     const fwdPorts = fabric.path(spec.src, spec.dst, flowHash);
@@ -209,13 +213,14 @@ export function* runExperimentSteps(experiment: unknown, options: RunOptions = {
       cc: cc.create(ccParams, {
         sim,
         lineRateBps: fabric.hostPort(spec.src).rateBps,
-        mtu: config.fabric.mtu,
+        mtu: framing.mss ?? config.fabric.mtu,
         baseRttPs,
         rng: ccRng.fork(String(i)),
       }),
       feedback,
       flowHash,
-      rdma: rdma ?? undefined,
+      baseRttPs,
+      rdma: mainTransport ? (rdma ?? undefined) : undefined,
     });
     conns.push(conn);
     connections.push(conn);

@@ -2,12 +2,13 @@ import { ConfigError } from '../sim/errors.js';
 import type { Simulator } from '../sim/simulator.js';
 import { ns, type Time } from '../sim/time.js';
 import { PC_LINK_LOSSES, PortCounters } from '../metrics/port-counters.js';
-import { PfcLog, PFC_PAUSED, PFC_PAUSE_TX, PFC_RESUME_TX, PFC_UNPAUSED } from '../metrics/pfc-log.js';
+import { CREDIT_RESUME, CREDIT_STALL, PfcLog, PFC_PAUSED, PFC_PAUSE_TX, PFC_RESUME_TX, PFC_UNPAUSED } from '../metrics/pfc-log.js';
 import { TrafficCounters } from '../metrics/traffic.js';
 import type { NodeRole, Topology } from '../topology/types.js';
 import { EgressPort } from './egress-port.js';
 import { PfcIngress, pfcHeadroomBytes, type PfcSettings } from './flow-control/pfc.js';
 import { LosslessGuards, type LosslessGuardOptions } from './flow-control/lossless-guards.js';
+import { CreditGate, type CreditSettings } from './flow-control/credit.js';
 import { IngressPort } from './ingress-port.js';
 import { Link } from './link.js';
 import type { EcnMarker } from './marking/marker.js';
@@ -20,15 +21,19 @@ import { buildUpDownFib, upDownRootIndices } from './routing/updown.js';
 import { Dwrr } from './scheduler/dwrr.js';
 import type { Scheduler } from './scheduler/scheduler.js';
 import { StrictPriority } from './scheduler/strict-priority.js';
+import { VlArbitration, type VlArbEntry } from './scheduler/vl-arbitration.js';
 import { SharedBuffer, type BufferPolicy } from './shared-buffer.js';
-import { Switch } from './switch.js';
+import { SL_COUNT, Switch } from './switch.js';
 
 /** Run-time fabric settings in simulator units (bytes, bit/s, ps), from the experiment's `fabric`. */
 export interface FabricOptions {
   /** Shared buffer per switch when the node has no `buffer_bytes`. */
   bufferBytes: number;
   buffer: BufferPolicy;
-  scheduler: { kind: 'strict' } | { kind: 'dwrr'; weights: readonly number[]; quantumBytes: number };
+  scheduler:
+    | { kind: 'strict' }
+    | { kind: 'dwrr'; weights: readonly number[]; quantumBytes: number }
+    | { kind: 'vl-arbitration'; high: readonly VlArbEntry[]; low: readonly VlArbEntry[]; highLimit: number };
   pfc: {
     enabled: boolean;
     priorities: readonly number[];
@@ -55,6 +60,25 @@ export interface FabricOptions {
   switchLatencyPs: number;
   /** Probability that a data frame is lost on any cable (random corruption); 0 for none. */
   linkLossRate: number;
+  /** Link flow control: 'pfc' (absent; the `pfc` block applies) or 'credit' (per-VL credits, PFC off). */
+  flowControl?: 'pfc' | 'credit' | undefined;
+  /** Credit settings (with `flowControl: 'credit'`). */
+  credit?: CreditSettings | undefined;
+  /** Wire bytes each frame occupies beyond its own: Ethernet preamble/SFD + IFG (20, the default); 0 on InfiniBand. */
+  frameOverheadBytes?: number | undefined;
+  /** Rate of every cable, bit/s, overriding the topology's `rate_gbps` (`fabric.ib_speed`); absent: the topology's. */
+  linkRateBps?: number | undefined;
+  /**
+   * Cut-through switching: a switch forwards a frame once its first `cutThroughBytes` (the
+   * header it routes on) have arrived; 0 or absent: store-and-forward.
+   */
+  cutThroughBytes?: number | undefined;
+  /**
+   * SL→VL tables of switch egress ports: `all` for every switch port, `ports` by `node:local`
+   * (overriding `all`); each maps SL i (index) to a VL 0..7, missing SLs to themselves. Absent:
+   * the identity (and hosts always use the identity).
+   */
+  slToVl?: { all?: readonly number[] | undefined; ports?: Readonly<Record<string, readonly number[]>> | undefined } | undefined;
 }
 
 /**
@@ -138,7 +162,7 @@ export class Fabric {
       this.adjPeer[pv] = u;
       this.portPeer[pu] = pv;
       this.portPeer[pv] = pu;
-      portRate[pu] = portRate[pv] = a.rate_gbps * 1e9;
+      portRate[pu] = portRate[pv] = options.linkRateBps ?? a.rate_gbps * 1e9;
       portDelay[pu] = portDelay[pv] = ns(a.delay_ns);
     });
     this.counters = new PortCounters(totalPorts);
@@ -154,6 +178,9 @@ export class Fabric {
         : Fib.build(this.adjStart, this.adjPeer, this.switchOf, this.hostNode);
 
     const rng = sim.rng.fork('fabric');
+    const credit = options.flowControl === 'credit' ? (options.credit ?? null) : null;
+    const slToVlPorts = new Set(Object.keys(options.slToVl?.ports ?? {}));
+    if (options.flowControl === 'credit' && credit === null) throw new Error('fabricsim internal error: credit flow control without credit settings');
     const pauseObserver = {
       onPauseChange: (port: EgressPort, priority: number, paused: boolean, quanta: number) => {
         this.pfcLog.record(sim.now, port.index, priority, paused ? PFC_PAUSED : PFC_UNPAUSED, quanta);
@@ -164,8 +191,20 @@ export class Fabric {
       for (let p = this.adjStart[node]!; p < this.adjStart[node + 1]!; p++) {
         const port = new EgressPort(sim, p, node, p - this.adjStart[node]!, portRate[p]!, this.makeScheduler(), this.counters);
         port.pauseObserver = pauseObserver;
+        if (options.frameOverheadBytes !== undefined) port.overheadBytes = options.frameOverheadBytes;
+        if ((options.cutThroughBytes ?? 0) > 0 && this.switchOf[this.adjPeer[p]!]! >= 0) {
+          // the header's bits, after the preamble/SFD on Ethernet (the IFG comes after the frame)
+          const lead = (port.overheadBytes > 0 ? ETH_PREAMBLE_SFD_BYTES : 0) + options.cutThroughBytes!;
+          port.cutThroughLeadPs = Math.ceil((lead * 8 * 1e12) / port.rateBps);
+        }
+        const ingress = new IngressPort(port, this.pool);
+        if (credit !== null) {
+          port.credits = new CreditGate(port, this.pool, credit);
+          port.credits.onStall = (p, vl, stalled, credits) => this.pfcLog.record(sim.now, p.index, vl, stalled ? CREDIT_STALL : CREDIT_RESUME, credits);
+          ingress.givesBackOnArrival = this.hostOf[node]! >= 0;
+        }
         this.ports.push(port);
-        this.ingress.push(new IngressPort(port, this.pool));
+        this.ingress.push(ingress);
       }
     }
     const lossRng = sim.rng.fork('link-loss');
@@ -179,6 +218,8 @@ export class Fabric {
           this.counters.add(p, PC_LINK_LOSSES, 1);
           this.traffic.droppedPackets++;
           this.traffic.droppedBytes += pkt.frameBytes;
+          // IB resynchronizes credits (FCTBS/FCCL are absolute counts): a corrupted packet's are not lost
+          if (credit !== null) this.ports[this.portPeer[p]!]!.credits!.giveBack(pkt.priority, pkt.frameBytes);
           this.pool.release(pkt);
         };
       }
@@ -210,7 +251,7 @@ export class Fabric {
     const spray = rng.fork('spray');
     const red = rng.fork('red');
     let pfcMask = 0;
-    if (options.pfc.enabled) for (const p of options.pfc.priorities) pfcMask |= 1 << p;
+    if (options.pfc.enabled && credit === null) for (const p of options.pfc.priorities) pfcMask |= 1 << p;
     for (let node = 0; node < n; node++) {
       const sw = this.switchOf[node]!;
       if (sw < 0) continue; // a host: the host layer wires its NIC
@@ -236,6 +277,8 @@ export class Fabric {
       }
       const selector: PathSelector = options.ecmp === 'spray' ? new PacketSpray(spray.fork(String(sw))) : new FlowHashEcmp(mix32(ecmpSalt ^ Math.imul(sw + 1, 0x9e3779b9)));
       const s = new Switch(node, sw, local, this.fib, selector, buffer, pfc, this.makeMarker(red), this.pool, this.counters, drops);
+      s.credit = credit !== null;
+      s.slToVl = this.slToVlTable(node, local.length, slToVlPorts);
       if (pfc !== null) pfc.culprit = (l, p) => s.topContributor(l, p);
       if (options.switchLatencyPs > 0) {
         s.pipeline = new Link(sim, options.switchLatencyPs);
@@ -249,6 +292,23 @@ export class Fabric {
       this.switches.push(s);
     }
     if (pfcMask !== 0) this.guards = new LosslessGuards(this, pfcMask, options.pfc.guards ?? {});
+    if (slToVlPorts.size > 0) {
+      throw new ConfigError(`fabric.sl_to_vl.ports: no switch port ${[...slToVlPorts].map((k) => `'${k}'`).join(', ')} (switch ports are named node:local, local = 0 .. ports − 1)`);
+    }
+  }
+
+  /** The SL→VL tables of switch `node`'s `count` ports (null: identity everywhere); consumes the port keys it uses from `unused`. */
+  private slToVlTable(node: number, count: number, unused: Set<string>): Uint8Array | null {
+    const m = this.options.slToVl;
+    if (m === undefined || (m.all === undefined && m.ports === undefined)) return null;
+    const t = new Uint8Array(count * SL_COUNT);
+    for (let local = 0; local < count; local++) {
+      const key = `${this.nodeKeys[node]}:${local}`;
+      const row = m.ports?.[key] ?? m.all;
+      unused.delete(key);
+      for (let sl = 0; sl < SL_COUNT; sl++) t[local * SL_COUNT + sl] = row?.[sl] ?? (sl < 8 ? sl : 0);
+    }
+    return t;
   }
 
   /** PFC deadlock detection, watchdog and lossless-drop policy; null without PFC. */
@@ -329,6 +389,7 @@ export class Fabric {
 
   private makeScheduler(): Scheduler {
     const s = this.options.scheduler;
+    if (s.kind === 'vl-arbitration') return new VlArbitration(s.high, s.low, s.highLimit);
     return s.kind === 'dwrr' ? new Dwrr(s.weights, s.quantumBytes) : new StrictPriority();
   }
 
@@ -339,6 +400,9 @@ export class Fabric {
     return null;
   }
 }
+
+/** Ethernet preamble + start-of-frame delimiter: the bytes on the wire before a frame's header. */
+const ETH_PREAMBLE_SFD_BYTES = 8;
 
 /** Compiles a validated topology into a runnable fabric. */
 export function buildFabric(sim: Simulator, topology: Topology, options: FabricOptions): Fabric {

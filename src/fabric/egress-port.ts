@@ -13,7 +13,8 @@ import {
   type PortCounters,
 } from '../metrics/port-counters.js';
 import type { Link } from './link.js';
-import { ETH_PREAMBLE_IFG_BYTES, type Packet } from './packet.js';
+import { ETH_PREAMBLE_IFG_BYTES, FRAME_CREDIT, Packet } from './packet.js';
+import type { CreditGate } from './flow-control/credit.js';
 import type { Scheduler } from './scheduler/scheduler.js';
 import { stampInt } from './telemetry/int.js';
 import { TRAFFIC_CLASSES } from './scheduler/scheduler.js';
@@ -91,6 +92,19 @@ export class EgressPort implements Actor {
   readonly lastPauseRx = new Float64Array(TRAFFIC_CLASSES).fill(-1);
   /** The cable this port transmits on. */
   link!: Link;
+  /** Wire bytes added to every frame: Ethernet preamble/SFD + IFG (20); 0 on InfiniBand links. */
+  overheadBytes = ETH_PREAMBLE_IFG_BYTES;
+  /** Credit-based flow control toward the peer (flow-control/credit.ts); null: none (PFC or lossy). */
+  credits: CreditGate | null = null;
+  /**
+   * Cut-through toward the peer (a cut-through switch), ps: a frame is handed to the cable this
+   * long after its transmission starts (the time its forwarding header takes), so the peer may
+   * forward it while its tail still streams in; 0: store-and-forward (handed over when sent).
+   */
+  cutThroughLeadPs = 0;
+  /** Stands in for a frame handed over early until its transmission ends (its bookkeeping copy). */
+  private readonly shadow = new Packet();
+  private handedOver = false;
   private readonly psPerPauseQuantum: number;
   private readonly headBytes = (c: number): number => this.queues[c]!.peek()!.frameBytes;
 
@@ -114,7 +128,7 @@ export class EgressPort implements Actor {
 
   /** Serialization time of a frame of `frameBytes` on this port, ps (preamble and IFG included). */
   txTime(frameBytes: number): Time {
-    return Math.ceil(((frameBytes + ETH_PREAMBLE_IFG_BYTES) * 8 * PS_PER_S) / this.rateBps);
+    return Math.ceil(((frameBytes + this.overheadBytes) * 8 * PS_PER_S) / this.rateBps);
   }
 
   /** True while the serializer is busy. */
@@ -148,12 +162,17 @@ export class EgressPort implements Actor {
 
   /** Calls `fn` for every frame this port holds: queued data, queued control frames, the one being serialized. */
   forEachHeld(fn: (pkt: Packet) => void): void {
-    if (this.current !== null) fn(this.current);
+    if (this.current !== null && !this.handedOver) fn(this.current);
     for (let i = 0; i < this.control.length; i++) fn(this.control.at(i)!);
     for (let c = 0; c < TRAFFIC_CLASSES; c++) {
       const q = this.queues[c]!;
       for (let i = 0; i < q.length; i++) fn(q.at(i)!);
     }
+  }
+
+  /** Frame bytes of class `c`'s head packet, 0 if none. */
+  headFrameBytes(c: number): number {
+    return this.queues[c]!.peek()?.frameBytes ?? 0;
   }
 
   /** Packets queued in class `c`. */
@@ -239,10 +258,11 @@ export class EgressPort implements Actor {
       this.current = null;
       this.busy = false;
       this.counters.add(this.index, PC_TX_BYTES, pkt.frameBytes);
-      this.counters.add(this.index, PC_TX_WIRE_BYTES, pkt.frameBytes + ETH_PREAMBLE_IFG_BYTES);
+      this.counters.add(this.index, PC_TX_WIRE_BYTES, pkt.frameBytes + this.overheadBytes);
       this.counters.add(this.index, PC_TX_PACKETS, 1);
       if (this.owner !== null) this.owner.onTxDone(pkt, this);
-      this.link.send(pkt);
+      if (this.handedOver) this.handedOver = false; // cut-through: on the cable since its header went
+      else this.link.send(pkt);
       if (!this.busy) this.startNext();
     } else if (kind === PAUSE_EXPIRE) {
       if (this.pausedMask & (1 << arg) && this.sim.now >= this.pausedUntil[arg]!) this.unpause(arg);
@@ -260,6 +280,7 @@ export class EgressPort implements Actor {
   }
 
   private startNext(): void {
+    if (this.credits !== null) return this.startNextWithCredits(this.credits);
     let pkt = this.control.shift() ?? null;
     if (pkt === null) {
       const c = this.scheduler.pick(this.backlog & ~this.pausedMask, this.headBytes, this.backlog);
@@ -281,6 +302,90 @@ export class EgressPort implements Actor {
       }
     }
     if (pkt === null) return;
+    if (this.cutThroughLeadPs > 0 || pkt.tailAt > 0) return this.begin(pkt);
+    this.busy = true;
+    this.current = pkt;
+    this.sim.after(this.txTime(pkt.frameBytes), this, TX_DONE);
+  }
+
+  /**
+   * Starts transmitting `pkt` when cut-through is involved. A frame whose tail is still arriving
+   * (`tailAt`) cannot finish before it has arrived: its transmission ends at the later of
+   * now + its serialization and `tailAt`. Toward a cut-through peer the frame goes on the cable
+   * as soon as its header is out (`cutThroughLeadPs`, or its whole serialization if shorter),
+   * with its own `tailAt` there; a bookkeeping copy stays here until TX_DONE.
+   */
+  private begin(pkt: Packet): void {
+    const now = this.sim.now;
+    const ser = this.txTime(pkt.frameBytes);
+    const end = Math.max(now + ser, pkt.tailAt);
+    pkt.tailAt = 0;
+    this.busy = true;
+    if (this.cutThroughLeadPs > 0) {
+      const s = this.shadow;
+      s.frame = pkt.frame;
+      s.frameBytes = pkt.frameBytes;
+      s.priority = pkt.priority;
+      s.ingress = pkt.ingress;
+      s.conn = pkt.conn;
+      s.src = pkt.src;
+      s.dst = pkt.dst;
+      pkt.tailAt = end + this.link.delay;
+      this.link.sendAt(pkt, now + Math.min(this.cutThroughLeadPs, ser) + this.link.delay);
+      this.current = s;
+      this.handedOver = true;
+    } else {
+      this.current = pkt;
+    }
+    this.sim.at(end, this, TX_DONE);
+  }
+
+  /**
+   * {@link startNext} under credit-based flow control: a class is eligible only while its head
+   * packet has the credits it needs; a packet pulled from the source that lacks them waits at the
+   * head of its class queue. Credit updates (control frames) go first and consume no credits.
+   */
+  private startNextWithCredits(gate: CreditGate): void {
+    let pkt = this.control.shift() ?? null;
+    if (pkt !== null) {
+      if (pkt.frame === FRAME_CREDIT) gate.onUpdateSent(pkt);
+    } else {
+      const starved = gate.blockedMask(this.backlog, this.headBytes);
+      if (starved !== 0) gate.noteStalls(starved);
+      const blocked = this.pausedMask | starved;
+      const c = this.scheduler.pick(this.backlog & ~blocked, this.headBytes, this.backlog);
+      if (c >= 0) {
+        const q = this.queues[c]!;
+        pkt = q.shift()!;
+        pkt.pausedPs += this.pausedClock(c) - pkt.pauseMark;
+        this.queueBytes[c]! -= pkt.frameBytes;
+        this.totalBytes -= pkt.frameBytes;
+        if (q.length === 0) {
+          this.backlog &= ~(1 << c);
+          this.scheduler.emptied?.(c);
+        }
+        if (this.stampsInt && pkt.wantsInt) {
+          stampInt(pkt, this.totalBytes, this.counters.get(this.index, PC_TX_BYTES), this.sim.now, this.rateBps);
+        }
+      } else if (this.source !== null) {
+        pkt = this.source.pull(blocked | this.backlog | gate.exhaustedMask());
+        if (pkt !== null && !gate.fits(pkt)) {
+          // wait for credits at the head of its class
+          const pc = pkt.priority;
+          pkt.pauseMark = this.pausedClock(pc);
+          this.queues[pc]!.push(pkt);
+          this.queueBytes[pc]! += pkt.frameBytes;
+          this.totalBytes += pkt.frameBytes;
+          this.backlog |= 1 << pc;
+          this.counters.max(this.index, PC_MAX_QUEUE_BYTES, this.totalBytes);
+          gate.noteStalls(1 << pc);
+          pkt = null;
+        }
+      }
+      if (pkt !== null) gate.consume(pkt);
+    }
+    if (pkt === null) return;
+    if (this.cutThroughLeadPs > 0 || pkt.tailAt > 0) return this.begin(pkt);
     this.busy = true;
     this.current = pkt;
     this.sim.after(this.txTime(pkt.frameBytes), this, TX_DONE);

@@ -1,4 +1,4 @@
-import { FRAME_PFC, type Packet, type PacketPool } from './packet.js';
+import { FRAME_CREDIT, FRAME_PFC, type Packet, type PacketPool } from './packet.js';
 import type { PacketSink } from './packet-sink.js';
 import type { EgressPort } from './egress-port.js';
 
@@ -8,12 +8,17 @@ export interface FrameHandler {
 }
 
 /**
- * The receive side of one interface. PFC frames are consumed here, before any queue: they pause
- * or resume this interface's own egress (the direction toward the peer that sent them). Every
- * other frame goes to the node.
+ * The receive side of one interface. PFC frames and credit updates are consumed here, before any
+ * queue: they pause or resume this interface's own egress (the direction toward the peer that sent
+ * them), or give it credits. Every other frame goes to the node.
  */
 export class IngressPort implements PacketSink {
   handler: FrameHandler | null = null;
+  /**
+   * Credit-based flow control: return a data packet's credits as soon as it arrives (a host,
+   * which consumes what it receives at once); switches return them when the packet leaves.
+   */
+  givesBackOnArrival = false;
 
   constructor(
     /** The transmit side of the same interface. */
@@ -27,6 +32,12 @@ export class IngressPort implements PacketSink {
       this.pool.release(pkt);
       return;
     }
+    if (pkt.frame === FRAME_CREDIT) {
+      this.egress.credits!.grant(pkt.pfcPriority, pkt.pfcQuanta);
+      this.pool.release(pkt);
+      return;
+    }
+    if (this.givesBackOnArrival) this.egress.credits!.giveBack(pkt.priority, pkt.frameBytes);
     this.handler!.receiveFrom(pkt, this.egress.local);
   }
 }

@@ -47,7 +47,14 @@ export class Link implements Actor {
 
   /** Hands a fully serialized packet to the cable. */
   send(pkt: Packet): void {
-    const at = this.sim.now + this.delay;
+    this.sendAt(pkt, this.sim.now + this.delay);
+  }
+
+  /**
+   * Hands a packet to the cable that reaches the far end at `at` (cut-through: when its header
+   * has arrived, before its tail). Arrival times must not decrease (the egress port guarantees it).
+   */
+  sendAt(pkt: Packet, at: Time): void {
     this.inflight.push(pkt);
     this.arrivals.push(at);
     if (this.inflight.length === 1) this.sim.at(at, this, ARRIVE);

@@ -9,6 +9,12 @@ export const ETH_MIN_FRAME_BYTES = 64;
 export const FRAME_DATA = 0;
 /** An IEEE 802.1Qbb PFC frame: link-local, consumed by flow control, never forwarded. */
 export const FRAME_PFC = 1;
+/**
+ * A link-level credit update (InfiniBand flow-control packet): link-local, consumed by flow
+ * control, never forwarded. It carries the VL in `pfcPriority` and the credits returned (64-byte
+ * blocks) in `pfcQuanta` (see flow-control/credit.ts).
+ */
+export const FRAME_CREDIT = 2;
 
 /**
  * One packet shape for every protocol, pooled. Fabric fields describe the frame on the wire;
@@ -30,17 +36,29 @@ export class Packet {
   flowHash = 0;
   /** ECN field: 0 not-ECT, 2 ECT(0), 3 CE. */
   ecn = 0;
-  /** FRAME_DATA or FRAME_PFC. */
+  /** FRAME_DATA, FRAME_PFC or FRAME_CREDIT. */
   frame = FRAME_DATA;
   /** PFC frames: the priority they pause and the pause time in quanta (0 = resume). */
   pfcPriority = 0;
   pfcQuanta = 0;
   /** While buffered in a switch: the switch-local ingress port it arrived on. */
   ingress = -1;
+  /**
+   * SL→VL mapping (switches with `slToVl` only): the service level, i.e. the class its sender
+   * gave it (-1 until the first such switch records it; `priority` is then the VL of the current
+   * hop), and the VL it arrived on at the switch holding it (its ingress PFC/credit accounting).
+   */
+  sl = -1;
+  inVl = 0;
   /** Time this packet has spent queued behind a PFC pause so far, ps (summed over hops). */
   pausedPs = 0;
   /** The paused-time clock of its queue when it was enqueued (see EgressPort). */
   pauseMark = 0;
+  /**
+   * Cut-through: when its last bit arrives at the node that holds it, ps (it was handed over at
+   * header arrival, while its tail still streams in); 0 once it has fully arrived.
+   */
+  tailAt = 0;
 
   // ---- transport ----
   /** Index of the connection (queue pair) this packet belongs to. */
@@ -59,6 +77,12 @@ export class Packet {
   ecnEcho = 0;
   /** NAKs of selective repeat: the out-of-order PSN that triggered it (a selective ack); -1 none. */
   sackPsn = -1;
+  /** TCP ACKs: the advertised receive window, bytes. */
+  window = 0;
+  /** TCP ACKs: SACK blocks carried (0..4), as [start, end) sequence pairs in `sack`. */
+  sackBlocks = 0;
+  /** TCP SACK block edges, two numbers per block; allocated on first use and kept by the pool. */
+  sack: Float64Array | null = null;
   /**
    * The per-message object this packet belongs to, as its headers would identify it (RDMA: the
    * work request of a request packet, the response job of a READ response or atomic ACK). Never
@@ -87,8 +111,11 @@ export class Packet {
     this.pfcPriority = 0;
     this.pfcQuanta = 0;
     this.ingress = -1;
+    this.sl = -1;
+    this.inVl = 0;
     this.pausedPs = 0;
     this.pauseMark = 0;
+    this.tailAt = 0;
     this.conn = -1;
     this.type = 0;
     this.psn = 0;
@@ -97,6 +124,8 @@ export class Packet {
     this.echoTs = 0;
     this.ecnEcho = 0;
     this.sackPsn = -1;
+    this.window = 0;
+    this.sackBlocks = 0;
     this.ref = null;
     this.wantsInt = false;
     this.intHops = 0;

@@ -16,6 +16,9 @@ import type { Fib } from './routing/fib.js';
 import type { PathSelector } from './routing/ecmp.js';
 import type { SharedBuffer } from './shared-buffer.js';
 
+/** Service levels an SL→VL table maps (IB SL 0..15). */
+export const SL_COUNT = 16;
+
 /** The blame of a PAUSE sent because its ingress's bytes are stuck behind a paused egress. */
 export const PAUSE_PROPAGATED = -2;
 
@@ -25,7 +28,8 @@ export interface DropObserver {
 }
 
 /**
- * An output-queued, store-and-forward Ethernet switch: FIB lookup and ECMP choice, admission to
+ * An output-queued switch, store-and-forward or cut-through (the ports toward it hand it a frame
+ * at header time: `EgressPort.cutThroughLeadPs`): FIB lookup and ECMP choice, admission to
  * the shared buffer (lossy classes by threshold, lossless classes by PFC), ECN marking on
  * enqueue, and buffer/PFC release when a packet has left.
  */
@@ -60,6 +64,19 @@ export class Switch implements FrameHandler, EgressOwner, PacketSink {
    */
   pipeline: Link | null = null;
 
+  /**
+   * Credit-based link flow control (flow-control/credit.ts) instead of PFC: every packet is
+   * admitted (the upstream sent it only with credits for this ingress's VL buffer, so it fits by
+   * construction) and its credits go back upstream when it leaves.
+   */
+  credit = false;
+
+  /**
+   * SL→VL tables of the egress ports, 16 entries (SL 0..15) per local port; null: the VL is the
+   * packet's class unchanged (identity).
+   */
+  slToVl: Uint8Array | null = null;
+
   receiveFrom(pkt: Packet, inLocal: number): void {
     if (this.pipeline !== null) {
       pkt.ingress = inLocal;
@@ -77,10 +94,16 @@ export class Switch implements FrameHandler, EgressOwner, PacketSink {
   private forward(pkt: Packet, inLocal: number): void {
     const out = this.route(pkt);
     const size = pkt.frameBytes;
-    const c = pkt.priority;
+    let c = pkt.priority;
     const pfc = this.pfc;
     const lossless = pfc !== null && pfc.isLossless(c);
-    if (lossless ? !(pfc.admits(inLocal, c, size) && this.buffer.fits(size)) : !this.buffer.admitsLossy(out.queueBytes[c]!, size)) {
+    if (this.slToVl !== null) {
+      // ingress accounting stays with the VL it arrived on; the egress queue is the mapped VL
+      if (pkt.sl < 0) pkt.sl = c;
+      pkt.inVl = c;
+      pkt.priority = this.slToVl[out.local * SL_COUNT + pkt.sl]!;
+    }
+    if (!this.credit && (lossless ? !(pfc.admits(inLocal, c, size) && this.buffer.fits(size)) : !this.buffer.admitsLossy(out.queueBytes[pkt.priority]!, size))) {
       this.counters.add(out.index, PC_DROPS, 1);
       this.counters.add(out.index, PC_DROP_BYTES, size);
       if (lossless) this.counters.add(out.index, PC_LOSSLESS_DROPS, 1);
@@ -92,6 +115,7 @@ export class Switch implements FrameHandler, EgressOwner, PacketSink {
     this.buffer.take(size);
     pkt.ingress = inLocal;
     if (lossless) pfc.charge(inLocal, c, size);
+    c = pkt.priority;
     if (this.marker !== null && pkt.ecn === 2 && this.marker.mark(out.queueBytes[c]!)) {
       pkt.ecn = 3;
       this.counters.add(out.index, PC_ECN_MARKS, 1);
@@ -136,6 +160,8 @@ export class Switch implements FrameHandler, EgressOwner, PacketSink {
     if (inLocal < 0) return; // a control frame this switch generated
     pkt.ingress = -1;
     this.buffer.free(pkt.frameBytes);
-    if (this.pfc !== null && this.pfc.isLossless(pkt.priority)) this.pfc.release(inLocal, pkt.priority, pkt.frameBytes);
+    const vl = this.slToVl !== null ? pkt.inVl : pkt.priority;
+    if (this.pfc !== null && this.pfc.isLossless(vl)) this.pfc.release(inLocal, vl, pkt.frameBytes);
+    if (this.credit) this.ports[inLocal]!.credits!.giveBack(vl, pkt.frameBytes);
   }
 }

@@ -33,6 +33,10 @@ export class Nic implements PacketSource, NicHandle, Actor, PauseListener {
     return this.port.rateBps;
   }
 
+  get wireOverheadBytes(): number {
+    return this.port.overheadBytes;
+  }
+
   activate(q: SendQueue): void {
     if (!q.inNic) {
       q.inNic = true;

@@ -9,8 +9,12 @@ export const PFC_UNPAUSED = 3;
 export const PFC_WATCHDOG_TRIP = 4;
 /** No PAUSE arrived for the watchdog's restore time: PFC is honoured again. */
 export const PFC_WATCHDOG_RESTORE = 5;
+/** Credit-based flow control: a VL's head packet waits for credits at the port (quanta: the credits it has). */
+export const CREDIT_STALL = 6;
+/** The credits it waited for have arrived (quanta: the credits it now has). */
+export const CREDIT_RESUME = 7;
 /** Names of the kinds, as written to pfc.csv. */
-export const PFC_KIND_NAMES = ['pause_tx', 'resume_tx', 'paused', 'unpaused', 'watchdog_trip', 'watchdog_restore'] as const;
+export const PFC_KIND_NAMES = ['pause_tx', 'resume_tx', 'paused', 'unpaused', 'watchdog_trip', 'watchdog_restore', 'credit_stall', 'credit_resume'] as const;
 
 /**
  * Every PFC event of a run: frames sent (`pause_tx`, `resume_tx`, at the port that sends them,

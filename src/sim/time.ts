@@ -32,7 +32,9 @@ export const MiB = (n: number): number => n * 1024 * 1024;
 
 /**
  * Serialization time of `bytes` on a link of `rateBps` bit/s, in picoseconds, rounded up so that
- * a transmission never finishes early. Exact (no rounding) for the usual rates: 1 byte is 80 ps at
+ * a transmission never finishes early. Exact for every rate that is a whole number of Mb/s (the
+ * quotient of two exactly represented numbers is correctly rounded); for other rates the float
+ * division can land 1 ps early. Exact (no rounding) for the usual rates: 1 byte is 80 ps at
  * 100 Gb/s, 320 ps at 25 Gb/s, 800 ps at 10 Gb/s.
  */
 export function txTime(bytes: number, rateBps: number): Time {

@@ -24,6 +24,8 @@ export interface SendQueue {
 export interface NicHandle {
   /** Line rate of the NIC port, bit/s. */
   readonly rateBps: number;
+  /** Wire bytes the port adds to every frame (absent: Ethernet preamble + IFG, 20; 0 on InfiniBand). */
+  readonly wireOverheadBytes?: number;
   /** Puts a send queue on the NIC's active list (idempotent) and wakes the port. */
   activate(q: SendQueue): void;
   /** Queues a transport-generated control packet (ACK, NAK, CNP) for transmission. */

@@ -26,6 +26,11 @@ export interface Framing {
   readonly ackFrameBytes: number;
   /** Largest frame this transport sends. */
   readonly maxFrameBytes: number;
+  /**
+   * Payload bytes of a full data packet when it differs from the fabric MTU (TCP: the MSS, the
+   * IP MTU less the IP and TCP headers and options); congestion control counts in it.
+   */
+  readonly mss?: number;
   /** Frame sizes per IB opcode, for transports that carry RDMA verbs (absent otherwise). */
   readonly rdma?: RdmaFraming;
 }
@@ -51,6 +56,8 @@ export interface ConnectionContext<P> {
   feedback: CcFeedback;
   /** The 5-tuple hash that ECMP uses for this connection's data packets. */
   flowHash: number;
+  /** Round trip of one full packet and its ACK on the idle path, ps (what a TCP handshake would measure). */
+  baseRttPs?: number;
   /**
    * The run's RDMA verbs runtime (NIC limits, host memory, message log, the reverse direction's
    * congestion control); RDMA transports make a private one when absent.
@@ -73,7 +80,7 @@ export interface Connection extends Endpoint {
   post(flow: FlowRecord, options?: PostOptions): void;
 }
 
-/** A transport protocol (`roce-v2`, later `infiniband`, `roce-v1`, `iwarp`, `tcp`). */
+/** A transport protocol (`roce-v2`, `roce-v1`, `infiniband`, `iwarp`, `tcp`). */
 export interface TransportVariant<P = unknown> extends Variant<P> {
   /** The verbs this transport can carry (`write`, `send`, `read`). */
   readonly verbs: readonly string[];
@@ -81,6 +88,12 @@ export interface TransportVariant<P = unknown> extends Variant<P> {
   verbsFor?(params: P): readonly string[];
   /** Whether its packets can cross an L3 router (false for L2-only RoCEv1). */
   readonly routable: boolean;
+  /**
+   * The link layer its packets travel on (absent: `ethernet`): decides the per-frame wire
+   * overhead (Ethernet preamble + IFG, none on IB), the link flow control `fabric.flow_control:
+   * auto` picks (PFC or credits) and the header bytes a cut-through switch waits for.
+   */
+  readonly linkLayer?: 'ethernet' | 'infiniband';
   /** Its framing under the given link settings. */
   framing(params: P, options: FramingOptions): Framing;
   /** A 5-tuple hash for a new connection (draws any random entropy, e.g. a UDP source port, from `entropy`). */

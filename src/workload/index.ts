@@ -3,6 +3,7 @@
  * {@link workloads}.
  */
 import { Registry } from '../sim/registry.js';
+import { allGather } from './all-gather.js';
 import { allToAll } from './all-to-all.js';
 import { flowList } from './flows.js';
 import { idle } from './idle.js';
@@ -11,8 +12,11 @@ import { mix } from './mix.js';
 import { permutation } from './permutation.js';
 import { perftest } from './perftest.js';
 import { poisson } from './poisson.js';
+import { reduceScatter } from './reduce-scatter.js';
+import { ringAllReduce } from './ring-allreduce.js';
 import { rpc } from './rpc.js';
 import { trace } from './trace.js';
+import { treeAllReduce } from './tree-allreduce.js';
 import type { WorkloadVariant } from './workload.js';
 
 /** Every workload, by name (one line each). */
@@ -26,6 +30,10 @@ export const workloads = new Registry<WorkloadVariant<any>>('workload')
   .add(mix)
   .add(perftest)
   .add(rpc)
+  .add(ringAllReduce)
+  .add(treeAllReduce)
+  .add(allGather)
+  .add(reduceScatter)
   .add(idle);
 
 /** A flow to simulate, what a workload sees, and the workload interface. */
@@ -52,5 +60,11 @@ export { mix, mixParams, mixEntry, type MixParams } from './mix.js';
 export { perftest, perftestParams, PERFTEST_COLUMNS, type PerftestParams } from './perftest.js';
 /** Closed-loop RPC over RDMA (an RDMA application). */
 export { rpc, rpcParams, type RpcParams } from './rpc.js';
+/** Collectives with dependencies (RDMA applications): ring and tree all-reduce, all-gather, reduce-scatter. */
+export { collectiveParams, COLLECTIVES_COLUMNS, type CollectiveParams, type CollectiveAlgorithm, type CollectiveMessage } from './collective.js';
+export { ringAllReduce, ringAllReduceAlgorithm } from './ring-allreduce.js';
+export { treeAllReduce, treeAllReduceAlgorithm, treeAllReduceParams, type TreeAllReduceParams } from './tree-allreduce.js';
+export { allGather, allGatherAlgorithm } from './all-gather.js';
+export { reduceScatter, reduceScatterAlgorithm } from './reduce-scatter.js';
 /** The interface of RDMA applications. */
 export type { RdmaApp, RdmaApi, AppQp, AppCq, AppCompletion, AppSendWr, AppRecvWr, AppQpOptions, QpType, SendVerb, QpState } from './rdma-app.js';

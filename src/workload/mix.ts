@@ -14,6 +14,11 @@ export const mixEntry = z
       .max(7)
       .optional()
       .describe("traffic class (PFC priority) of this part's flows (default: the transport's `priority`)"),
+    transport: z
+      .object({ kind: z.string().min(1) })
+      .loose()
+      .optional()
+      .describe("a transport block (kind + parameters) for this part's flows, e.g. { kind: tcp } beside RoCEv2 (default: the experiment's `transport`)"),
   })
   .loose()
   .describe("a workload and its parameters, flat next to `kind`, plus an optional `priority`");
@@ -27,7 +32,7 @@ export const mixParams = z
   .superRefine((p, ctx) => {
     // check each part against its own workload's schema now, so errors come at validation time
     p.workloads.forEach((entry, i) => {
-      const { kind, priority: _priority, ...rest } = entry;
+      const { kind, priority: _priority, transport: _transport, ...rest } = entry;
       if (!workloads.has(kind)) {
         ctx.addIssue({ code: 'custom', path: ['workloads', i, 'kind'], message: `unknown workload '${kind}'; expected one of: ${workloads.names().join(', ')}`, input: kind });
         return;
@@ -58,6 +63,7 @@ export const mix: WorkloadVariant<MixParams> = {
     for (const part of parts(p, ctx)) {
       for (const f of part.variant.generate(part.params, part.ctx)) {
         if (part.priority !== undefined && f.priority === undefined) f.priority = part.priority;
+        if (part.transport !== undefined && f.transport === undefined) f.transport = part.transport;
         all.push(f);
       }
     }
@@ -72,10 +78,10 @@ export const mix: WorkloadVariant<MixParams> = {
 /** Each part of a mix: its workload, validated parameters, own context (stream `mix/<i>`, field) and priority. */
 function parts(p: MixParams, ctx: WorkloadContext) {
   return p.workloads.map((entry, i) => {
-    const { kind, priority, ...rest } = entry;
+    const { kind, priority, transport, ...rest } = entry;
     const field = joinPath(ctx.field, ['workloads', i]);
     const variant = workloads.get(kind, { file: ctx.file, field: `${field}.kind` });
     const params: unknown = parseWith(variant.params, rest, { file: ctx.file, field });
-    return { variant, params, priority, ctx: { ...ctx, rng: ctx.rng.fork(`mix/${i}`), field } };
+    return { variant, params, priority, transport, ctx: { ...ctx, rng: ctx.rng.fork(`mix/${i}`), field } };
   });
 }

@@ -20,6 +20,8 @@ export interface FlowSpec {
   verb: Verb;
   /** Traffic class (0..7) of this flow; absent: the transport's own `priority`. Set by `mix`. */
   priority?: number;
+  /** The transport block (`kind` + parameters) of this flow; absent: the experiment's. Set by `mix`. */
+  transport?: { kind: string; [param: string]: unknown };
   /**
    * A `send` flow: when the receiver posts the RECV it consumes, ps after the send is posted
    * (absent or 0: pre-posted; null: never, so the send meets RNR NAKs).

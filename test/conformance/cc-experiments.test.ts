@@ -15,6 +15,8 @@ const overrides: Record<string, string[]> = {
   hpcc: ['cc.kind=hpcc'],
   timely: ['cc.kind=timely'],
   dctcp: ['cc.kind=dctcp', 'fabric.ecn={kind: threshold, k_bytes: 20000}'],
+  newreno: ['cc.kind=newreno', 'fabric.ecn={kind: threshold, k_bytes: 20000}'],
+  cubic: ['cc.kind=cubic', 'fabric.ecn={kind: threshold, k_bytes: 20000}'],
 };
 const files = ['experiments/cc-incast.yaml', 'experiments/cc-permutation.yaml'];
 

@@ -48,6 +48,10 @@ const configs: Record<string, { extra: Record<string, unknown>; bounds: Conforma
     bounds: { reactionBoundPs: 15 * BASE_RTT },
   },
   dctcp: { extra: { fabric: { ecn: { kind: 'threshold', k_bytes: 20_000 } } }, bounds: { reactionBoundPs: 5 * BASE_RTT } },
+  // the TCP algorithms on a RoCE QP, reacting to ECN-Echo as RFC 3168 has them: halve (NewReno)
+  // or × 0.7 (CUBIC) once per window; same marking as DCTCP
+  newreno: { extra: { fabric: { ecn: { kind: 'threshold', k_bytes: 20_000 } } }, bounds: { reactionBoundPs: 5 * BASE_RTT } },
+  cubic: { extra: { fabric: { ecn: { kind: 'threshold', k_bytes: 20_000 } } }, bounds: { reactionBoundPs: 5 * BASE_RTT } },
 };
 
 describe('the conformance suite covers every registered congestion control', () => {

@@ -22,6 +22,10 @@ describe('validateExperiment: defaults', () => {
       ecn: { kind: 'none' },
       routing: { ecmp: 'hash', algorithm: 'shortest' },
       switch_latency_ns: 0,
+      switching: 'store-and-forward',
+      flow_control: 'auto',
+      credit: { vl_buffer_bytes: 65536 },
+      ib_width: 4,
       vlan_tag: false,
       link_loss_rate: 0,
     });

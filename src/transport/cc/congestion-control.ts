@@ -23,6 +23,11 @@ export interface AckEvent {
   /** Bytes the sender has sent but not yet had acknowledged, after this ACK. */
   inflightBytes: number;
   now: Time;
+  /**
+   * True while the sender is in loss recovery (TCP fast recovery, RFC 6675): window-based
+   * algorithms hold the window (no growth) until it ends. Absent (false) for RDMA transports.
+   */
+  inRecovery?: boolean;
 }
 
 /**
@@ -37,8 +42,12 @@ export interface CongestionControl {
   onAck(ev: AckEvent): void;
   /** A congestion notification packet (RoCEv2 CNP) arrived. */
   onCnp(now: Time): void;
-  /** A NAK signalled a lost packet. */
-  onLoss(now: Time): void;
+  /**
+   * A NAK (or, for TCP, duplicate ACKs / SACK) signalled a lost packet. `flightBytes`: the bytes
+   * outstanding when the loss was detected (TCP's FlightSize, RFC 5681 eq. 4); absent from RDMA
+   * transports.
+   */
+  onLoss(now: Time, flightBytes?: number): void;
   /** The retransmission timer fired. */
   onTimeout(now: Time): void;
   /** The connection put a packet of `bytes` frame bytes on the wire. */

@@ -29,7 +29,9 @@ import type { AckEvent, CcContext, CongestionControl, CongestionControlVariant }
  *
  * Defaults: g = 1/16 (paper §3.4: "g = 1/16" in all experiments); initial α = 1 (Linux
  * tcp_dctcp.c, dctcp_alpha_on_init = DCTCP_MAX_ALPHA: the first marks halve the window).
- * The window never drops below one MTU.
+ * The window never drops below `min_window_packets` MTUs (default 1, as on an RDMA QP; Linux TCP
+ * DCTCP and RFC 8257 keep 2). Under transport `tcp` the MTU is the MSS, ACKs count bytes, and
+ * the window holds during TCP loss recovery.
  */
 export const dctcpParams = z
   .object({
@@ -37,6 +39,7 @@ export const dctcpParams = z
     initial_alpha: z.number().min(0).max(1).default(1).describe('alpha before the first window is measured (Linux: 1)'),
     slow_start: z.boolean().default(false).describe('start from initial_window_packets with slow start (false: start at line rate x base RTT)'),
     initial_window_packets: z.int().min(1).default(10).describe('initial window in MTUs when slow_start is on (RFC 6928: 10)'),
+    min_window_packets: z.int().min(1).max(64).default(1).describe('smallest window after an ECN cut or a loss, in MTUs (RDMA: 1; Linux TCP and RFC 8257: 2, so delayed ACKs cannot stall it)'),
   })
   .strict();
 
@@ -62,10 +65,13 @@ export class Dctcp implements CongestionControl {
   private cutGuard = -1;
   private readonly mtu: number;
   private readonly g: number;
+  /** Smallest window after a cut, bytes. */
+  private readonly minW: number;
 
   constructor(p: DctcpParams, private readonly ctx: CcContext) {
     this.mtu = ctx.mtu;
     this.g = p.g;
+    this.minW = p.min_window_packets * ctx.mtu;
     this.alpha = p.initial_alpha;
     const bdp = (ctx.lineRateBps * ctx.baseRttPs) / (8 * PS_PER_S);
     if (p.slow_start) {
@@ -95,20 +101,21 @@ export class Dctcp implements CongestionControl {
     }
     if (ev.markedPackets > 0) {
       if (this.acked > this.cutGuard) {
-        this.w = Math.max(this.w * (1 - this.alpha / 2), this.mtu);
+        this.w = Math.max(this.w * (1 - this.alpha / 2), this.minW);
         this.ssthresh = this.w;
         this.cutGuard = this.sndNxt;
       }
       return;
     }
-    if (ev.ackedBytes === 0 || inflightBefore + this.mtu <= this.w) return; // not window-limited
+    if (ev.ackedBytes === 0 || ev.inRecovery === true) return; // (TCP holds the window in loss recovery)
+    if (inflightBefore + this.mtu <= this.w) return; // not window-limited
     if (this.w < this.ssthresh) this.w = Math.min(this.w + ev.ackedBytes, Math.max(this.ssthresh, this.w));
     else this.w += (this.mtu * ev.ackedBytes) / this.w;
   }
 
   onLoss(_now: Time): void {
     if (this.acked <= this.cutGuard) return; // already cut in this window
-    this.w = Math.max(this.w / 2, this.mtu);
+    this.w = Math.max(this.w / 2, this.minW);
     this.ssthresh = this.w;
     this.cutGuard = this.sndNxt;
   }

@@ -5,6 +5,8 @@ import { dctcpCc } from './dctcp.js';
 import { hpccCc } from './hpcc.js';
 import { noneCc } from './none.js';
 import { timelyCc } from './timely.js';
+import { newRenoCc } from './newreno.js';
+import { cubicCc } from './cubic.js';
 
 /** Every congestion-control algorithm, by name (one line each). */
 export const congestionControls = new Registry<CongestionControlVariant<any>>('congestion control')
@@ -12,6 +14,8 @@ export const congestionControls = new Registry<CongestionControlVariant<any>>('c
   .add(dcqcnCc)
   .add(hpccCc)
   .add(timelyCc)
-  .add(dctcpCc);
+  .add(dctcpCc)
+  .add(newRenoCc)
+  .add(cubicCc);
 
 export type { AckEvent, CcContext, CcFeedback, CongestionControl, CongestionControlVariant } from './congestion-control.js';

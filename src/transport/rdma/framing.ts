@@ -3,8 +3,8 @@ import { EXT_HEADER_BYTES, RC, SEND_FIRST, SEND_LAST, SEND_MIDDLE, SEND_ONLY, WR
 
 /**
  * Frame sizes of IB transport packets on one link layer, per opcode: the same verbs code serves
- * RoCEv2 (Ethernet + IPv4 + UDP), RoCEv1 (Ethernet + GRH) and, later, native InfiniBand
- * (LRH + VCRC): only `baseBytes` and `minFrameBytes` differ.
+ * RoCEv2 (Ethernet + IPv4 + UDP), RoCEv1 (Ethernet + GRH) and native InfiniBand (LRH + VCRC,
+ * no minimum frame; see ../infiniband.ts): only `baseBytes` and `minFrameBytes` differ.
  *
  *   frame(op, payload) = max(minFrameBytes, baseBytes + extHeaders(op) + pad4(payload))
  *

@@ -669,7 +669,7 @@ export class QueuePair implements SendQueue, Actor, CachedContext {
   private pace(cc: CongestionControl, frameBytes: number, now: Time): void {
     const rate = cc.rateBps();
     if (rate < this.site.nic.rateBps) {
-      this.nextSendAt = now + Math.ceil(((frameBytes + ETH_PREAMBLE_IFG_BYTES) * 8 * PS_PER_S) / rate);
+      this.nextSendAt = now + Math.ceil(((frameBytes + (this.site.nic.wireOverheadBytes ?? ETH_PREAMBLE_IFG_BYTES)) * 8 * PS_PER_S) / rate);
     }
   }
 

@@ -24,7 +24,7 @@ const pktAck = (packets: number, marked: number, inflight: number) =>
 describe('DCTCP', () => {
   it('has the published defaults, uses the ECN echo of ACKs (no CNP, no INT), and paces at line rate', () => {
     const { p, cc } = make();
-    expect(p).toEqual({ g: 1 / 16, initial_alpha: 1, slow_start: false, initial_window_packets: 10 });
+    expect(p).toEqual({ g: 1 / 16, initial_alpha: 1, slow_start: false, initial_window_packets: 10, min_window_packets: 1 });
     expect(dctcpCc.feedback(p)).toEqual({ cnp: false, cnpIntervalPs: 0, int: false });
     expect(cc.windowBytes()).toBe(BDP);
     expect(cc.rateBps()).toBe(100e9);

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { fiveTupleHash } from '../fabric/routing/ecmp.js';
+import { BTH, ICRC } from './rdma/opcodes.js';
+import { RdmaFraming, rdmaTransportFraming } from './rdma/framing.js';
+import { RdmaRuntime } from './rdma/runtime.js';
+import { roceFlowVerbs } from './roce-v2.js';
+import { roceV2Params } from './roce-v2-params.js';
+import type { TransportVariant } from './transport.js';
+
+/**
+ * Native InfiniBand packet headers (InfiniBand Architecture Specification Vol. 1, Release 1.4):
+ * Local Route Header (§7.7, 8 bytes: VL, SL, DLID, SLID, packet length), Global Route Header
+ * (§8.3, 40 bytes, present only when the packet leaves its subnet), Base Transport Header (§9.2,
+ * 12 bytes), then the extended transport headers of the opcode (§9.3), the payload padded to
+ * 4 bytes, the Invariant CRC (§7.8.1, 4 bytes) and the Variant CRC (§7.8.2, 2 bytes).
+ *
+ * An IB link has no preamble, no inter-frame gap and no minimum packet size: the 8b/10b or
+ * 64b/66b line code is in the link's data rate (see ib-speed.ts), and the start/end delimiters
+ * and idles between packets are not modelled, so a packet occupies the wire for exactly its
+ * bytes at the data rate.
+ */
+export const LRH = 8;
+export const GRH = 40;
+export const VCRC = 2;
+
+/** Bytes of every IB packet outside the extended headers and the payload. */
+export function infinibandBaseBytes(grh: boolean): number {
+  return LRH + (grh ? GRH : 0) + BTH + ICRC + VCRC;
+}
+
+/** InfiniBand transport parameters: the verbs layer's (as RoCE), plus whether packets carry a GRH. */
+export const infinibandParams = roceV2Params.extend({
+  grh: z
+    .boolean()
+    .default(false)
+    .describe('carry a 40-byte Global Route Header on every packet (IB needs it only to cross subnets; default false: LRH only)'),
+});
+export type InfinibandParams = z.infer<typeof infinibandParams>;
+
+/**
+ * InfiniBand: the verbs layer (RC/UC/UD; SEND/RECV, WRITE, READ, atomics) over native IB packets.
+ * Its links use credit-based flow control by default (`fabric.flow_control: auto`), carry no
+ * Ethernet preamble/IFG, and run at IB data rates (`fabric.ib_speed`). `priority` is the
+ * service level (SL), mapped to the virtual lane of the same number. Switches forward by
+ * destination LID, so the path of a packet depends only on its destination (no per-QP entropy,
+ * as with an LMC of 0).
+ */
+export const infiniband: TransportVariant<InfinibandParams> = {
+  name: 'infiniband',
+  description: 'RDMA verbs (RC/UC/UD) over native InfiniBand packets (LRH [+GRH] + BTH + ICRC + VCRC), credit-based links, destination-LID routing',
+  params: infinibandParams,
+  verbs: ['write', 'send', 'read'],
+  verbsFor: roceFlowVerbs,
+  routable: false,
+  linkLayer: 'infiniband',
+  framing(params, { mtu }) {
+    return rdmaTransportFraming(new RdmaFraming(infinibandBaseBytes(params.grh), 0, mtu));
+  },
+  flowHash(_src, dst) {
+    // destination-based forwarding (linear forwarding tables indexed by DLID)
+    return fiveTupleHash(0, dst, 0, 0, 0);
+  },
+  connect(ctx) {
+    return (ctx.rdma ?? RdmaRuntime.fromContext(ctx)).flowConnection(ctx);
+  },
+};

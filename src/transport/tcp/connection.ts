@@ -1,0 +1,534 @@
+import { ETH_PREAMBLE_IFG_BYTES, type Packet } from '../../fabric/packet.js';
+import type { FlowRecord } from '../../metrics/flow-table.js';
+import type { Actor } from '../../sim/actor.js';
+import { PS_PER_S, ms, us, type Time } from '../../sim/time.js';
+import { Timer } from '../../sim/timer.js';
+import type { AckEvent } from '../cc/congestion-control.js';
+import type { SendQueue } from '../endpoint.js';
+import { RttEstimator } from '../reliability/rtt-estimator.js';
+import { SeqBitmap } from '../reliability/seq-bitmap.js';
+import type { Connection, ConnectionContext, PostOptions } from '../transport.js';
+import { ConfigError } from '../../sim/errors.js';
+import type { TcpFraming } from './framing.js';
+import type { TcpParams } from './params.js';
+
+/** Packet types of TCP (in `Packet.type`; other transports' opcodes are below 0x100). */
+export const TCP_DATA = 0x100;
+export const TCP_ACK = 0x101;
+export const TCP_SYN = 0x102;
+export const TCP_SYNACK = 0x103;
+/** TCP flags carried in `Packet.flags`: ECN-Echo on ACKs (RFC 3168). */
+export const TCP_FLAG_ECE = 0x40;
+
+/** Linux TCP_MAX_QUICKACKS: segments ACKed at once at the start and after a long silence. */
+const QUICKACKS = 16;
+
+const EV_RTO = 0;
+const EV_DELACK = 1;
+
+/** What a TCP connection needs besides the generic connection context. */
+export interface TcpSetup {
+  fr: TcpFraming;
+  /** The framing of a stream carrying `verb`, when it depends on it (iWARP: tagged WRITE, untagged SEND). */
+  framingFor?: (verb: string) => TcpFraming;
+  /** The verbs `post` accepts (default: write). */
+  verbs?: readonly string[];
+}
+
+/**
+ * One TCP connection carrying one flow's byte stream from `src` to `dst`: the sender at one end,
+ * the receiver at the other (one object holds both halves, as a QP pair does). The TCP runs in
+ * the host, but no CPU is modelled yet (issue 7): segments cost only their wire time.
+ *
+ * With `handshake`, the sender first sends a SYN and the receiver answers with a SYN-ACK (78-byte
+ * frames with timestamps); data starts when the SYN-ACK arrives, whose round trip is the first
+ * RTT sample; a lost SYN or SYN-ACK is resent after the RTO (initial_rto_ms, doubling). Without
+ * it the connection is open from the start and the idle path's round trip seeds the estimator.
+ *
+ * Sequence numbers count segments: segment k carries stream bytes [k·MSS, min((k+1)·MSS, bytes)),
+ * and the sender never re-segments, so a segment number and a byte offset name the same thing.
+ *
+ * **Sender.** The NIC pulls segments lazily (SendQueue). A segment may go when the congestion
+ * window has room for it above `pipe` (RFC 6675 §2: the segments believed in flight) and, for new
+ * data, when the receive window advertised by the last ACK covers it; retransmissions ignore the
+ * receive window. The window is the congestion control's `windowBytes()`, its rate paces.
+ *
+ * - Scoreboard: SACKed segments (bitmap, RFC 2018), the highest SACKed edge, and in loss recovery
+ *   the segments retransmitted and not yet acknowledged or SACKed.
+ * - Loss recovery (RFC 6675, simplified): it starts on `dupack_threshold` duplicate ACKs or when
+ *   that many segments above the cumulative ACK are SACKed; the congestion control hears
+ *   `onLoss(now, flightBytes)` once per episode. In recovery every un-SACKed segment below the
+ *   highest SACKed one is taken as lost (no reordering in this fabric unless packets are sprayed)
+ *   and a partial ACK marks the new oldest segment lost (RFC 6582); each lost segment is resent
+ *   once, lowest first, before new data, and `pipe` = lost-free segments above the highest SACK
+ *   + retransmissions in flight. Recovery ends when the cumulative ACK passes the highest
+ *   segment sent when it began. Without SACK (`sack: false`) this is NewReno: one hole per partial
+ *   ACK.
+ * - Retransmission timeout (RFC 6298, {@link RttEstimator}): armed when a segment goes out with
+ *   none armed, restarted by every ACK of new data, cancelled when all is acknowledged. On expiry:
+ *   RTO doubles, the congestion control hears `onTimeout`, every un-SACKed outstanding segment is
+ *   taken as lost and resent from the oldest as the (now one-segment) window allows.
+ * - RTT samples: with timestamps, every ACK of new data (RFC 7323: TSecr); without, only ACKs
+ *   that cover no retransmitted segment (Karn's algorithm).
+ *
+ * **Receiver.** Delivers in order (the application reads at once, so the advertised window is
+ * `rwnd_bytes` less the out-of-order bytes held), keeps out-of-order segments as SACK blocks
+ * (the block of the latest segment first, then the lowest ones; 3 with timestamps, 4 without).
+ * Delayed ACKs: one per `ack_every` in-order segments or when the delayed-ACK timer runs out;
+ * an immediate ACK for an out-of-order or duplicate segment, one that fills a gap, and the
+ * stream's last segment (the PSH of the last write); Linux's quickack mode ACKs the first 16
+ * segments at once, and again 16 after a silence longer than the minimum RTO (the sender is
+ * restarting from a small window). ACKs echo the send time of the earliest
+ * segment they acknowledge (TSecr) and, as ECN-Echo, how many CE-marked segments arrived since
+ * the last ACK — the per-segment accuracy of a DCTCP receiver; a classic RFC 3168 sender reads
+ * it as ECE and cuts once per window (the CWR handshake itself is not modelled).
+ */
+export class TcpConnection implements Connection, SendQueue, Actor {
+  actorId = -1;
+  inNic = false;
+  readonly priority: number;
+  private readonly ackPriority: number;
+  private fr: TcpFraming;
+  private readonly p: TcpParams;
+  private mss: number;
+  private flow: FlowRecord | null = null;
+  private readonly setup: TcpSetup;
+  /** The handshake is done (always, without `handshake`). */
+  private established: boolean;
+  private bytes = 0;
+  /** Segments of the stream (0 until posted). */
+  private nSeg = 0;
+
+  // ---- sender ----
+  /** Oldest unacknowledged segment. */
+  una = 0;
+  /** Next new segment (also the highest sent + 1). */
+  nxt = 0;
+  private readonly sacked = new SeqBitmap();
+  sackedCount = 0;
+  private highSackEnd = 0;
+  private readonly retx = new SeqBitmap();
+  private retxOut = 0;
+  /** Retransmitted segments end below this (Karn's algorithm without timestamps). */
+  private retxEnd = 0;
+  recovering = false;
+  private recoveryPoint = 0;
+  /** In recovery, un-SACKed segments below this are lost. */
+  private lostLimit = 0;
+  private retxNext = 0;
+  private dupAcks = 0;
+  /** The first retransmission of a recovery episode is due (sent whatever the window). */
+  private fastRetx = false;
+  /** The receive window the last ACK advertised, bytes. */
+  private rwnd: number;
+  private nextSendAt: Time = 0;
+  readonly rtt: RttEstimator;
+  private readonly rtoTimer: Timer;
+  private readonly ev: AckEvent = { ackedBytes: 0, ackedPackets: 0, markedPackets: 0, rttPs: 0, intHops: 0, int: null, inflightBytes: 0, now: 0, inRecovery: false };
+
+  // ---- receiver ----
+  private rcvNxt = 0;
+  /** Out-of-order segments held, as sorted disjoint [start, end) pairs. */
+  private readonly ooo: number[] = [];
+  private oooBytes = 0;
+  private lastOoo = -1;
+  private pendingAcks = 0;
+  private markedSinceAck = 0;
+  private echoTs: Time = 0;
+  /** Segments still to be ACKed at once (Linux quickack mode). */
+  private quickAcks = QUICKACKS;
+  private lastDataAt: Time = -1;
+  private readonly delAck: Timer;
+  private readonly delAckPs: Time;
+
+  constructor(
+    private readonly ctx: ConnectionContext<TcpParams>,
+    setup: TcpSetup,
+  ) {
+    this.p = ctx.params;
+    this.fr = setup.fr;
+    this.mss = setup.fr.mss;
+    this.setup = setup;
+    this.priority = this.p.priority;
+    this.ackPriority = this.p.ack_priority ?? this.p.priority;
+    this.rwnd = this.p.rwnd_bytes;
+    this.rtt = new RttEstimator(ms(this.p.min_rto_ms), ms(this.p.max_rto_ms), ms(this.p.initial_rto_ms), us(this.p.clock_granularity_us));
+    this.rtoTimer = new Timer(ctx.sim, this, EV_RTO);
+    this.delAck = new Timer(ctx.sim, this, EV_DELACK);
+    this.delAckPs = us(this.p.delayed_ack_us);
+    // without a simulated handshake, the SYN/SYN-ACK exchange it stands for would have given the
+    // estimator one RTT sample (RFC 6298 §2.2): the idle path's round trip
+    this.established = !this.p.handshake;
+    if (this.established && ctx.baseRttPs !== undefined && ctx.baseRttPs > 0) this.rtt.sample(ctx.baseRttPs);
+  }
+
+  post(flow: FlowRecord, options?: PostOptions): void {
+    if (this.flow !== null) throw new Error(`TCP connection ${this.ctx.conn}: one stream per connection`);
+    if (!(this.setup.verbs ?? ['write']).includes(flow.verb)) throw new Error(`connection ${this.ctx.conn} cannot carry '${flow.verb}'`);
+    if (flow.verb === 'send' && options?.recvDelayPs !== undefined && options.recvDelayPs !== 0) {
+      throw new ConfigError(`flow ${flow.id}: iWARP has no RNR retry, so a SEND needs its RECV posted before it (recv_delay_ns must be 0 or absent)`, { field: 'workload.list' });
+    }
+    if (this.setup.framingFor !== undefined) {
+      this.fr = this.setup.framingFor(flow.verb);
+      this.mss = this.fr.mss;
+    }
+    this.flow = flow;
+    this.bytes = flow.bytes;
+    this.nSeg = this.fr.segments(flow.bytes);
+    if (this.established) this.ctx.srcNic.activate(this);
+    else this.sendSyn(TCP_SYN, 0);
+  }
+
+  /** Sends a SYN (sender) or SYN-ACK (receiver, echoing the SYN's send time). */
+  private sendSyn(type: number, echoTs: Time): void {
+    const ctx = this.ctx;
+    const syn = type === TCP_SYN;
+    const a = ctx.pool.acquire();
+    a.src = syn ? ctx.src : ctx.dst;
+    a.dst = syn ? ctx.dst : ctx.src;
+    a.priority = syn ? this.priority : this.ackPriority;
+    a.flowHash = ctx.flowHash;
+    a.conn = ctx.conn;
+    a.type = type;
+    a.frameBytes = this.fr.synFrame();
+    a.sentAt = ctx.sim.now;
+    a.echoTs = echoTs;
+    a.window = this.p.rwnd_bytes;
+    ctx.traffic.injectedPackets++;
+    ctx.traffic.injectedBytes += a.frameBytes;
+    (syn ? ctx.srcNic : ctx.dstNic).sendPacket(a);
+    if (syn && !this.rtoTimer.armed) this.rtoTimer.setAfter(this.rtt.rto);
+  }
+
+  onEvent(kind: number): void {
+    if (kind === EV_RTO) this.onRto();
+    else if (this.pendingAcks > 0) this.sendAck(this.echoTs);
+  }
+
+  onPacket(pkt: Packet): void {
+    if (pkt.type === TCP_DATA) this.onData(pkt);
+    else if (pkt.type === TCP_ACK) this.onAck(pkt);
+    else if (pkt.type === TCP_SYN) this.sendSyn(TCP_SYNACK, pkt.sentAt);
+    else if (!this.established) {
+      // the SYN-ACK: open, with its RTT sample (Karn: not after a retransmitted SYN, whose
+      // SYN-ACK is ambiguous, unless timestamps tell)
+      this.established = true;
+      this.rwnd = pkt.window;
+      if (this.p.timestamps || this.flow!.timeouts === 0) this.rtt.sample(this.ctx.sim.now - pkt.echoTs);
+      this.rtoTimer.cancel();
+      this.ctx.srcNic.activate(this);
+    }
+  }
+
+  // ======================================================================= sender
+
+  /** Segments believed in flight (RFC 6675 pipe). */
+  pipe(): number {
+    if (!this.recovering) return this.nxt - this.una - this.sackedCount;
+    // without SACK each duplicate ACK is one more segment that has left the network (RFC 5681's
+    // window inflation, counted the other way round)
+    const p = this.nxt - this.lostLimit + this.retxOut - (this.p.sack ? 0 : this.dupAcks);
+    return p > 0 ? p : 0;
+  }
+
+  /** The next segment to send (a lost one first), or -1. */
+  private pick(): number {
+    if (this.recovering) {
+      let s = Math.max(this.retxNext, this.una);
+      while (s < this.lostLimit && (this.sacked.has(this.una, s) || this.retx.has(this.una, s))) s++;
+      this.retxNext = s;
+      if (s < this.lostLimit) return s;
+    }
+    return this.nxt < this.nSeg ? this.nxt : -1;
+  }
+
+  hasData(): boolean {
+    return this.established && this.una < this.nSeg && this.pick() >= 0;
+  }
+
+  readyAt(now: Time): Time {
+    const s = this.pick();
+    if (s < 0) return Infinity;
+    const pipe = this.pipe();
+    // the fast retransmit goes whatever the window (RFC 6675 §5 step 4.2, RFC 5681 §3.2 step 2)
+    const fast = this.fastRetx && s < this.nxt;
+    if (!fast && pipe > 0 && (pipe + 1) * this.mss > this.ctx.cc.windowBytes()) return Infinity;
+    if (s === this.nxt && this.nxt > this.una && (this.nxt - this.una + 1) * this.mss > this.rwnd) return Infinity;
+    return this.nextSendAt > now ? this.nextSendAt : now;
+  }
+
+  nextPacket(): Packet {
+    const ctx = this.ctx;
+    const now = ctx.sim.now;
+    const flow = this.flow!;
+    const s = this.pick();
+    const payload = this.fr.payload(this.bytes, s);
+    const pkt = ctx.pool.acquire();
+    pkt.src = ctx.src;
+    pkt.dst = ctx.dst;
+    pkt.priority = this.priority;
+    pkt.flowHash = ctx.flowHash;
+    pkt.ecn = this.p.ecn ? 2 : 0;
+    pkt.conn = ctx.conn;
+    pkt.type = TCP_DATA;
+    pkt.psn = s;
+    pkt.payload = payload;
+    pkt.frameBytes = this.fr.dataFrame(payload);
+    pkt.sentAt = now;
+    ctx.traffic.injectedPackets++;
+    ctx.traffic.injectedBytes += pkt.frameBytes;
+    flow.packetsSent++;
+    if (s < this.nxt) {
+      this.fastRetx = false;
+      this.retx.add(this.una, s);
+      this.retxOut++;
+      this.retxNext = s + 1;
+      if (s + 1 > this.retxEnd) this.retxEnd = s + 1;
+      flow.retxPackets++;
+    } else {
+      this.nxt++;
+    }
+    const cc = ctx.cc;
+    cc.onSend(pkt.frameBytes, now);
+    const rate = cc.rateBps();
+    if (rate < ctx.srcNic.rateBps) this.nextSendAt = now + Math.ceil(((pkt.frameBytes + ETH_PREAMBLE_IFG_BYTES) * 8 * PS_PER_S) / rate);
+    if (!this.rtoTimer.armed) this.rtoTimer.setAfter(this.rtt.rto);
+    return pkt;
+  }
+
+  private onAck(pkt: Packet): void {
+    const flow = this.flow;
+    if (flow === null || this.una >= this.nSeg) return;
+    const now = this.ctx.sim.now;
+    this.rwnd = pkt.window;
+    let newly = 0;
+    let newBytes = 0;
+    // SACK blocks
+    const sack = pkt.sack;
+    for (let b = 0; b < pkt.sackBlocks; b++) {
+      const start = Math.max(sack![2 * b]!, this.una);
+      const end = Math.min(sack![2 * b + 1]!, this.nxt);
+      for (let q = start; q < end; q++) {
+        if (this.sacked.has(this.una, q)) continue;
+        this.sacked.add(this.una, q);
+        this.sackedCount++;
+        newly++;
+        newBytes += this.fr.payload(this.bytes, q);
+        if (this.retx.has(this.una, q)) {
+          this.retx.delete(q);
+          this.retxOut--;
+        }
+      }
+      if (end > this.highSackEnd) this.highSackEnd = end;
+    }
+    // the cumulative ACK
+    const ackSeg = Math.min(pkt.psn, this.nxt);
+    const oldUna = this.una;
+    if (ackSeg > oldUna) {
+      for (let q = oldUna; q < ackSeg; q++) {
+        if (this.sacked.has(oldUna, q)) {
+          this.sacked.delete(q);
+          this.sackedCount--;
+        } else {
+          newly++;
+          newBytes += this.fr.payload(this.bytes, q);
+        }
+        if (this.retx.has(oldUna, q)) {
+          this.retx.delete(q);
+          this.retxOut--;
+        }
+      }
+      this.una = ackSeg;
+      this.dupAcks = 0;
+      if (this.highSackEnd < ackSeg) this.highSackEnd = ackSeg;
+      if (this.p.timestamps || oldUna >= this.retxEnd) this.rtt.sample(now - pkt.echoTs);
+    } else if (pkt.psn === this.una && this.nxt > this.una) {
+      this.dupAcks++;
+    }
+    // loss recovery
+    if (this.recovering) {
+      if (this.una >= this.recoveryPoint) {
+        this.recovering = false;
+        this.fastRetx = false;
+        this.retxOut = 0;
+      } else {
+        if (ackSeg > oldUna && this.una + 1 > this.lostLimit) this.lostLimit = this.una + 1;
+        if (this.highSackEnd > this.lostLimit) this.lostLimit = this.highSackEnd;
+      }
+    }
+    const thresh = this.p.dupack_threshold;
+    if (!this.recovering && this.una < this.nxt && (this.dupAcks >= thresh || this.sackedCount >= thresh)) {
+      this.recovering = true;
+      this.recoveryPoint = this.nxt;
+      this.lostLimit = Math.max(this.highSackEnd, this.una + 1);
+      this.retxNext = this.una;
+      this.fastRetx = true;
+      this.ctx.cc.onLoss(now, (this.nxt - this.una) * this.mss);
+    }
+    const ev = this.ev;
+    ev.ackedBytes = newBytes;
+    ev.ackedPackets = newly;
+    ev.markedPackets = pkt.ecnEcho;
+    ev.rttPs = now - pkt.echoTs;
+    ev.inflightBytes = this.pipe() * this.mss;
+    ev.inRecovery = this.recovering;
+    ev.now = now;
+    this.ctx.cc.onAck(ev);
+    if (this.una >= this.nSeg) {
+      this.rtoTimer.cancel();
+      this.ctx.flows.end(flow, 'done', now);
+      return;
+    }
+    if (ackSeg > oldUna) {
+      if (this.una < this.nxt) this.rtoTimer.set(now + this.rtt.rto);
+      else this.rtoTimer.cancel();
+    }
+    if (this.hasData()) this.ctx.srcNic.activate(this);
+  }
+
+  private onRto(): void {
+    if (!this.established) {
+      // the SYN (or its SYN-ACK) was lost: send it again, backing off (RFC 6298 §5)
+      this.flow!.timeouts++;
+      this.rtt.backoff();
+      this.sendSyn(TCP_SYN, 0);
+      return;
+    }
+    const flow = this.flow;
+    if (flow === null || this.una >= this.nSeg || this.una >= this.nxt) return;
+    const now = this.ctx.sim.now;
+    flow.timeouts++;
+    this.rtt.backoff();
+    this.ctx.cc.onTimeout(now);
+    for (let q = this.una; q < this.nxt; q++) this.retx.delete(q);
+    this.retxOut = 0;
+    this.recovering = true;
+    this.recoveryPoint = this.nxt;
+    this.lostLimit = this.nxt;
+    this.retxNext = this.una;
+    this.dupAcks = 0;
+    this.fastRetx = false;
+    this.nextSendAt = 0;
+    this.rtoTimer.setAfter(this.rtt.rto);
+    this.ctx.srcNic.activate(this);
+  }
+
+  // ======================================================================= receiver
+
+  private onData(pkt: Packet): void {
+    const flow = this.flow!;
+    const seg = pkt.psn;
+    if (pkt.ecn === 3) {
+      flow.ecnMarked++;
+      this.markedSinceAck++;
+    }
+    if (seg < this.rcvNxt || this.held(seg)) {
+      this.sendAck(pkt.sentAt); // a duplicate: ACK at once
+      return;
+    }
+    flow.deliveredPackets++;
+    const now = this.ctx.sim.now;
+    // a silence longer than an RTO means the sender restarts from a small window: ACK quickly
+    if (this.lastDataAt >= 0 && now - this.lastDataAt > this.rtt.minRto) this.quickAcks = QUICKACKS;
+    this.lastDataAt = now;
+    if (seg > this.rcvNxt) {
+      this.hold(seg);
+      this.oooBytes += this.fr.payload(this.bytes, seg);
+      this.lastOoo = seg;
+      this.sendAck(pkt.sentAt); // out of order: a duplicate ACK with SACK blocks, at once
+      return;
+    }
+    const hadGap = this.ooo.length > 0;
+    let end = seg + 1;
+    if (hadGap && this.ooo[0] === end) {
+      end = this.ooo[1]!;
+      this.ooo.splice(0, 2);
+      this.oooBytes -= this.streamBytes(seg + 1, end);
+    }
+    flow.deliveredBytes += this.streamBytes(this.rcvNxt, end);
+    this.rcvNxt = end;
+    const done = this.rcvNxt >= this.nSeg;
+    if (done && flow.recvDone < 0) flow.recvDone = now;
+    if (this.pendingAcks === 0) this.echoTs = pkt.sentAt;
+    this.pendingAcks++;
+    const quick = this.quickAcks > 0;
+    if (quick) this.quickAcks--;
+    if (quick || hadGap || done || this.pendingAcks >= this.p.ack_every || this.delAckPs === 0) this.sendAck(this.echoTs);
+    else if (!this.delAck.armed) this.delAck.set(now + this.delAckPs);
+  }
+
+  /** Stream bytes of segments [a, b). */
+  private streamBytes(a: number, b: number): number {
+    return Math.min(b * this.mss, this.bytes) - Math.min(a * this.mss, this.bytes);
+  }
+
+  private held(seg: number): boolean {
+    const o = this.ooo;
+    for (let i = 0; i < o.length; i += 2) if (seg >= o[i]! && seg < o[i + 1]!) return true;
+    return false;
+  }
+
+  /** Adds `seg` (not held, above rcvNxt) to the out-of-order blocks, merging neighbours. */
+  private hold(seg: number): void {
+    const o = this.ooo;
+    let i = 0;
+    while (i < o.length && o[i + 1]! < seg) i += 2;
+    if (i < o.length && o[i + 1] === seg) {
+      o[i + 1] = seg + 1;
+      if (i + 2 < o.length && o[i + 2] === seg + 1) {
+        o[i + 1] = o[i + 3]!;
+        o.splice(i + 2, 2);
+      }
+    } else if (i < o.length && o[i] === seg + 1) {
+      o[i] = seg;
+    } else {
+      o.splice(i, 0, seg, seg + 1);
+    }
+  }
+
+  private sendAck(echoTs: Time): void {
+    const ctx = this.ctx;
+    const a = ctx.pool.acquire();
+    a.src = ctx.dst;
+    a.dst = ctx.src;
+    a.priority = this.ackPriority;
+    a.flowHash = ctx.flowHash;
+    a.conn = ctx.conn;
+    a.type = TCP_ACK;
+    a.psn = this.rcvNxt;
+    a.window = Math.max(0, this.p.rwnd_bytes - this.oooBytes);
+    a.ecnEcho = this.markedSinceAck;
+    a.flags = this.markedSinceAck > 0 ? TCP_FLAG_ECE : 0;
+    let n = 0;
+    if (this.p.sack && this.ooo.length > 0) {
+      const o = this.ooo;
+      const max = Math.min(this.fr.maxSackBlocks, o.length / 2);
+      const sack = a.sack ?? (a.sack = new Float64Array(8));
+      let first = -1;
+      for (let i = 0; i < o.length; i += 2) {
+        if (this.lastOoo >= o[i]! && this.lastOoo < o[i + 1]!) first = i;
+      }
+      if (first >= 0) {
+        sack[0] = o[first]!;
+        sack[1] = o[first + 1]!;
+        n = 1;
+      }
+      for (let i = 0; i < o.length && n < max; i += 2) {
+        if (i === first) continue;
+        sack[2 * n] = o[i]!;
+        sack[2 * n + 1] = o[i + 1]!;
+        n++;
+      }
+    }
+    a.sackBlocks = n;
+    a.frameBytes = this.fr.ackFrame(n);
+    a.sentAt = ctx.sim.now;
+    a.echoTs = echoTs;
+    ctx.traffic.injectedPackets++;
+    ctx.traffic.injectedBytes += a.frameBytes;
+    ctx.dstNic.sendPacket(a);
+    this.pendingAcks = 0;
+    this.markedSinceAck = 0;
+    this.delAck.cancel();
+  }
+}
