@@ -68,6 +68,14 @@ export type { TransportVariant, Connection, ConnectionContext, Framing, FramingO
 export { congestionControls } from './transport/cc/index.js';
 export type { CongestionControl, CongestionControlVariant } from './transport/cc/index.js';
 
+// ---- end-host stack models ----
+export { stacks } from './host/stacks/index.js';
+export type { StackModel, StackVariant, Stage, CallKind } from './host/stack.js';
+export { HostCpu } from './host/cpu.js';
+export { hostsSchema } from './host/host-config.js';
+export type { HostsConfig } from './host/host-config.js';
+export { CPU_COLUMNS, cpuRows } from './experiment/cpu-output.js';
+
 // ---- RDMA verbs: applications and the verbs layer ----
 export type { RdmaApp, RdmaApi, AppQp, AppCq, AppCompletion, AppSendWr, AppRecvWr, AppQpOptions, QpType, SendVerb, QpState } from './workload/rdma-app.js';
 export { RdmaRuntime } from './transport/rdma/runtime.js';

@@ -40,13 +40,14 @@ function section(title: string, reg: Registry<Variant<any>>): string {
 /** The text of `fabricsim list [what]`. */
 export function listVariants(
   what: string | undefined,
-  regs: { generators: Registry<any>; transports: Registry<any>; cc: Registry<any>; workloads: Registry<any> },
+  regs: { generators: Registry<any>; transports: Registry<any>; cc: Registry<any>; workloads: Registry<any>; stacks?: Registry<any> },
 ): string {
   const all: Record<string, [string, Registry<any>]> = {
     generators: ['topology generators', regs.generators],
     transports: ['transports', regs.transports],
     cc: ['congestion controls', regs.cc],
     workloads: ['workloads', regs.workloads],
+    ...(regs.stacks !== undefined ? { stacks: ['host stacks (hosts.stack, parameters in hosts.params)', regs.stacks] as [string, Registry<any>] } : {}),
   };
   if (what !== undefined) {
     const key = what === 'congestion-controls' ? 'cc' : what;

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { stacks } from '../host/stacks/index.js';
 import { Command, CommanderError, Option } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { experimentJsonSchema } from '../experiment/schema.js';
@@ -182,7 +183,7 @@ export function buildProgram(io: CliIo): Command {
     .description('list topology generators, transports, congestion controls and workloads with their parameters and defaults')
     .argument('[what]', 'generators | transports | cc | workloads (default: all)')
     .action((what?: string) => {
-      io.out(listVariants(what, { generators, transports, cc: congestionControls, workloads }));
+      io.out(listVariants(what, { generators, transports, cc: congestionControls, workloads, stacks }));
     });
 
   addSweepCommands(program, io);

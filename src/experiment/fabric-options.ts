@@ -16,6 +16,7 @@ export function fabricOptions(f: FabricConfig, maxFrameBytes: number, linkLayer:
   return {
     flowControl,
     credit: { vlBufferBytes: f.credit.vl_buffer_bytes, frameBytes: ib ? IB_FLOW_CONTROL_PACKET_BYTES : ETH_MIN_FRAME_BYTES },
+    creditLoopCheckPs: us(f.credit.loop_check_us),
     frameOverheadBytes: ib ? 0 : ETH_PREAMBLE_IFG_BYTES,
     linkRateBps: f.ib_speed === undefined ? undefined : ibDataRateGbps(f.ib_speed, f.ib_width) * 1e9,
     // cut-through: the header a switch routes on (IB: the LRH's DLID; Ethernet: the 5-tuple ECMP hashes)
@@ -46,7 +47,8 @@ export function fabricOptions(f: FabricConfig, maxFrameBytes: number, linkLayer:
       },
     },
     routing: {
-      algorithm: f.routing.algorithm,
+      // OpenSM's routing engine names: minhop = shortest, updn = updown
+      algorithm: f.routing.algorithm === 'minhop' ? 'shortest' : f.routing.algorithm === 'updn' ? 'updown' : f.routing.algorithm,
       roots: f.routing.root === undefined ? undefined : typeof f.routing.root === 'string' ? [f.routing.root] : f.routing.root,
     },
     ecn:

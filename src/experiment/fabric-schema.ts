@@ -197,9 +197,11 @@ const routingObject = z
       .default('hash')
       .describe("'hash': one path per flow (hash of the 5-tuple); 'spray': a path per packet"),
     algorithm: z
-      .enum(['shortest', 'updown'])
+      .enum(['shortest', 'updown', 'minhop', 'updn', 'ftree'])
       .default('shortest')
-      .describe("'shortest': every shortest path; 'updown': up*/down* routing (deadlock-free: no cyclic buffer dependency), the shortest legal paths (default 'shortest')"),
+      .describe(
+        "'shortest': every shortest path; 'updown': up*/down* routing (deadlock-free: no cyclic buffer dependency), the shortest legal paths; OpenSM's names: 'minhop' = shortest, 'updn' = updown, 'ftree': one shortest path per destination spread by destination-mod-k over the up-links (fat trees) (default 'shortest')",
+      ),
     root: z
       .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
       .optional()
@@ -207,8 +209,8 @@ const routingObject = z
   })
   .strict()
   .superRefine((r, ctx) => {
-    if (r.root !== undefined && r.algorithm !== 'updown') {
-      ctx.addIssue({ code: 'custom', message: "root applies only to algorithm 'updown'", path: ['root'], input: r.root });
+    if (r.root !== undefined && r.algorithm !== 'updown' && r.algorithm !== 'updn') {
+      ctx.addIssue({ code: 'custom', message: "root applies only to algorithm 'updown' (or 'updn')", path: ['root'], input: r.root });
     }
   });
 
@@ -225,6 +227,14 @@ const creditObject = z
       .max(1 << 30)
       .default(65536)
       .describe('receive buffer per port and virtual lane in bytes, advertised as floor(bytes / 64) credits (default 65536: 1024 credits)'),
+    loop_check_us: z
+      .number()
+      .min(0)
+      .max(1e9)
+      .default(100)
+      .describe(
+        'credit-loop detection: a cycle of switch-facing ports each stalled for credits this long (µs) and waiting on the next stops the run (stop_reason deadlock); checked every half of it while any VL is stalled (default 100; 0: off)',
+      ),
   })
   .strict();
 

@@ -26,6 +26,7 @@ import { summarize } from '../metrics/summary.js';
 import { VERSION } from '../version.js';
 import { PAUSE_FAULT } from './faults.js';
 import { writeRdmaResults } from './rdma-output.js';
+import { writeCpuResults } from './cpu-output.js';
 import type { RunResult } from './run.js';
 
 /** Columns of flows.csv. */
@@ -145,6 +146,7 @@ export function writeResults(result: RunResult, dir: string, meta: { file?: stri
   writeFileAtomic(dir, 'pfc.csv', toCsv(PFC_COLUMNS, pfcRows));
   // messages.csv (one row per RDMA work request) and the applications' tables (perftest.csv, rpc.csv)
   const tableFiles = writeRdmaResults(dir, result.messages ?? null, result.tables ?? [], fabric.hostKeys);
+  tableFiles.push(...writeCpuResults(dir, result.hostStacks, fabric.hostKeys, durationPs));
 
   const summary = summarize(flows, c, fabric.traffic, result.simTimePs, result.events);
   const summaryCols = [...SUMMARY_LEAD_COLUMNS, ...Object.keys(summary)];

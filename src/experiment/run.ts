@@ -1,6 +1,7 @@
 import { buildFabric, type Fabric } from '../fabric/build-fabric.js';
 import { Host } from '../host/host.js';
 import { Nic } from '../host/nic.js';
+import { installHostStacks, type HostStacks } from '../host/setup.js';
 import { FlowRecord, FlowTable } from '../metrics/flow-table.js';
 import { idealFct, type Hop } from '../metrics/ideal-fct.js';
 import { Sampler } from '../metrics/sampler.js';
@@ -78,6 +79,8 @@ export interface RunResult {
   messages: MessageLog | null;
   /** Result tables the workload's applications recorded (perftest.csv, rpc.csv, ...). */
   tables: AppTable[];
+  /** The host stack models (cpu.csv); absent or null when every host is ideal. */
+  hostStacks?: HostStacks | null;
 }
 
 const SLICE = 200_000;
@@ -144,15 +147,20 @@ export function* runExperimentSteps(experiment: unknown, options: RunOptions = {
   }
   installFaults(sim, fabric, config.faults, prepared.hosts, file);
   // lossless traffic can deadlock only if its routes have a cyclic buffer dependency
-  const cbd = fabric.guards !== null ? findCyclicBufferDependency(fabric) : null;
+  const cbd = fabric.guards !== null || fabric.creditLoops !== null ? findCyclicBufferDependency(fabric) : null;
 
   const connections: Endpoint[] = [];
   const nics: Nic[] = [];
+  const hostList: Host[] = [];
   for (let h = 0; h < fabric.hostCount; h++) {
     const nic = new Nic(sim, fabric.hostPort(h));
     nics.push(nic);
-    fabric.hostIngress(h).handler = new Host(h, nic, connections, fabric.pool, fabric.traffic);
+    const host = new Host(h, nic, connections, fabric.pool, fabric.traffic);
+    hostList.push(host);
+    fabric.hostIngress(h).handler = host;
   }
+  // host stack models (src/host/): absent or `ideal`, packets reach the transport on arrival
+  const hostStacks = config.hosts !== undefined ? installHostStacks(sim, fabric, hostList, config.hosts) : null;
 
   const flows = new FlowTable();
   const entropy = sim.rng.fork('connections');
@@ -171,7 +179,7 @@ export function* runExperimentSteps(experiment: unknown, options: RunOptions = {
       : new RdmaRuntime({
           sim, pool: fabric.pool, traffic: fabric.traffic, flows, nics, endpoints: connections, framing: framing.rdma,
           params: transportParams as RoceV2Params, devices: new RdmaDevices(limits), messages, feedback,
-          flowHash: (src, dst, e) => transport.flowHash(src, dst, e),
+          flowHash: (src, dst, e) => transport.flowHash(src, dst, e, transportParams),
           entropy: () => qpEntropy.uint32(),
           makeCc: (src, dst, flowHash, label) => {
             const baseRttPs = idealFct(hops(fabric.path(src, dst, flowHash)), hops(fabric.path(dst, src, flowHash ^ 0x5bd1e995)), 1, () => framing.maxFrameBytes, framing.ackFrameBytes, switchLatency);
@@ -182,7 +190,7 @@ export function* runExperimentSteps(experiment: unknown, options: RunOptions = {
     // the flow's transport: the experiment's, or its own from a `mix` part (shadows the outer names)
     const { transport, transportParams, framing, main: mainTransport } = flowTransports.perFlow[i]!;
     const rec = flows.add(new FlowRecord(i, spec.src, spec.dst, spec.bytes, spec.start, transport.name, spec.verb));
-    const flowHash = transport.flowHash(spec.src, spec.dst, entropy.uint32());
+    const flowHash = transport.flowHash(spec.src, spec.dst, entropy.uint32(), transportParams);
     const fwdPorts = fabric.path(spec.src, spec.dst, flowHash);
     if (!transport.routable) {
       const router = fwdPorts.slice(1).find((p) => fabric.roleOf(p.node) === 'router');
@@ -261,7 +269,7 @@ export function* runExperimentSteps(experiment: unknown, options: RunOptions = {
     const budget = Math.min(SLICE, maxEvents - sim.events);
     sim.run(limitPs, budget);
     if (allEnded) break;
-    if (fabric.guards?.deadlock?.report) {
+    if (fabric.guards?.deadlock?.report || fabric.creditLoops?.report) {
       stopReason = 'deadlock';
       break;
     }
@@ -293,12 +301,15 @@ export function* runExperimentSteps(experiment: unknown, options: RunOptions = {
   const t = fabric.traffic;
   if (cbd !== null) {
     warnings.push(
-      `the routing has a cyclic buffer dependency, so PFC can deadlock: ${[...cbd, cbd[0]!].map((p) => fabric.portName(p)).join(' → ')}; use fabric.routing.algorithm: updown`,
+      `the routing has a cyclic buffer dependency, so ${fabric.guards !== null ? 'PFC' : 'credit flow control'} can deadlock: ${[...cbd, cbd[0]!].map((p) => fabric.portName(p)).join(' → ')}; use fabric.routing.algorithm: updown`,
     );
   }
-  const dl = fabric.guards?.deadlock?.report ?? null;
+  const creditLoop = fabric.creditLoops?.report ?? null;
+  const dl = fabric.guards?.deadlock?.report ?? creditLoop;
   let stopReport: string | null = null;
-  if (stopReason === 'deadlock' && dl !== null) {
+  if (stopReason === 'deadlock' && dl !== null && dl === creditLoop) {
+    stopReport = `credit loop (deadlock) on VL ${dl.priority} detected at ${(dl.atPs / 1e6).toFixed(3)} µs: ${[...dl.cycle, dl.cycle[0]!].join(' → ')}: each port stalled for credits for over ${(fabric.creditLoops!.intervalPs / 1e6).toFixed(3)} µs, waiting on the next`;
+  } else if (stopReason === 'deadlock' && dl !== null) {
     stopReport = `PFC deadlock on priority ${dl.priority} detected at ${(dl.atPs / 1e6).toFixed(3)} µs: ${[...dl.cycle, dl.cycle[0]!].join(' → ')}: each port paused for over ${(fabric.guards!.deadlock!.intervalPs / 1e6).toFixed(3)} µs, waiting on the next`;
   } else if (stopReason === 'lossless-drop') {
     stopReport = fabric.guards!.losslessDrop!.message;
@@ -324,5 +335,6 @@ export function* runExperimentSteps(experiment: unknown, options: RunOptions = {
     stopReport,
     messages,
     tables: tables.all(),
+    hostStacks,
   };
 }

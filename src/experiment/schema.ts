@@ -10,6 +10,7 @@ import { workloads } from '../workload/index.js';
 import { fabricSchema, type FabricConfig } from './fabric-schema.js';
 import { faultsSchema, type FaultConfig } from './faults.js';
 import { nicSchema, type NicConfig } from '../transport/rdma/nic-limits.js';
+import { hostsSchema, validateHosts, type HostsConfig } from '../host/host-config.js';
 import { sweepSchema, type SweepConfig } from './sweep-schema.js';
 
 /**
@@ -77,6 +78,8 @@ export interface ExperimentConfig {
   faults: FaultConfig[];
   /** RDMA NIC limits of every host (message rate, doorbell/DMA latency, QP-context cache); profile `ideal` by default. */
   nic: NicConfig;
+  /** End-host stack model, cores, rx rings (src/host/); absent: the ideal host. */
+  hosts?: HostsConfig;
   /** A parameter grid for `fabricsim sweep` (dotted path → values); absent for a single run. */
   sweep?: SweepConfig;
 }
@@ -158,6 +161,7 @@ const baseShape = {
   outputs: outputsSchema,
   faults: faultsSchema,
   nic: nicSchema,
+  hosts: hostsSchema.optional(),
   sweep: sweepSchema,
 };
 
@@ -242,6 +246,7 @@ export function validateExperiment(raw: unknown, where: Where = {}): ExperimentC
     outputs: base.outputs,
     faults: base.faults,
     nic: base.nic,
+    ...(base.hosts !== undefined ? { hosts: validateHosts(base.hosts, file) } : {}),
     ...(base.sweep !== undefined ? { sweep: base.sweep } : {}),
   };
 }

@@ -9,6 +9,7 @@ import { EgressPort } from './egress-port.js';
 import { PfcIngress, pfcHeadroomBytes, type PfcSettings } from './flow-control/pfc.js';
 import { LosslessGuards, type LosslessGuardOptions } from './flow-control/lossless-guards.js';
 import { CreditGate, type CreditSettings } from './flow-control/credit.js';
+import { CreditLoopDetector, DEFAULT_CREDIT_LOOP_CHECK_PS } from './flow-control/credit-loop.js';
 import { IngressPort } from './ingress-port.js';
 import { Link } from './link.js';
 import type { EcnMarker } from './marking/marker.js';
@@ -18,6 +19,7 @@ import { PacketPool, type Packet } from './packet.js';
 import { FlowHashEcmp, PacketSpray, mix32, type PathSelector } from './routing/ecmp.js';
 import { Fib, MAX_FIB_ENTRIES } from './routing/fib.js';
 import { buildUpDownFib, upDownRootIndices } from './routing/updown.js';
+import { buildFtreeFib } from './routing/ftree.js';
 import { Dwrr } from './scheduler/dwrr.js';
 import type { Scheduler } from './scheduler/scheduler.js';
 import { StrictPriority } from './scheduler/strict-priority.js';
@@ -48,7 +50,7 @@ export interface FabricOptions {
     guards?: LosslessGuardOptions | undefined;
   };
   /** Routing algorithm (default shortest paths) and, for up*\/down*, the root switches by node key. */
-  routing?: { algorithm: 'shortest' | 'updown'; roots?: readonly string[] | undefined } | undefined;
+  routing?: { algorithm: 'shortest' | 'updown' | 'ftree'; roots?: readonly string[] | undefined } | undefined;
   ecn:
     | { kind: 'none' }
     | { kind: 'threshold'; kBytes: number }
@@ -64,6 +66,8 @@ export interface FabricOptions {
   flowControl?: 'pfc' | 'credit' | undefined;
   /** Credit settings (with `flowControl: 'credit'`). */
   credit?: CreditSettings | undefined;
+  /** Credit-loop detection interval, ps (0: off; absent: 100 µs). */
+  creditLoopCheckPs?: number | undefined;
   /** Wire bytes each frame occupies beyond its own: Ethernet preamble/SFD + IFG (20, the default); 0 on InfiniBand. */
   frameOverheadBytes?: number | undefined;
   /** Rate of every cable, bit/s, overriding the topology's `rate_gbps` (`fabric.ib_speed`); absent: the topology's. */
@@ -176,6 +180,7 @@ export class Fabric {
       options.routing?.algorithm === 'updown'
         ? buildUpDownFib(this.adjStart, this.adjPeer, this.switchOf, this.hostNode, upDownRootIndices(options.routing.roots ?? [], nodeId, this.switchOf)).fib
         : Fib.build(this.adjStart, this.adjPeer, this.switchOf, this.hostNode);
+    if (options.routing?.algorithm === 'ftree') this.fib = buildFtreeFib(this.fib, this.adjStart, this.adjPeer, this.switchOf, this.hostNode);
 
     const rng = sim.rng.fork('fabric');
     const credit = options.flowControl === 'credit' ? (options.credit ?? null) : null;
@@ -200,7 +205,10 @@ export class Fabric {
         const ingress = new IngressPort(port, this.pool);
         if (credit !== null) {
           port.credits = new CreditGate(port, this.pool, credit);
-          port.credits.onStall = (p, vl, stalled, credits) => this.pfcLog.record(sim.now, p.index, vl, stalled ? CREDIT_STALL : CREDIT_RESUME, credits);
+          port.credits.onStall = (p, vl, stalled, credits) => {
+            this.pfcLog.record(sim.now, p.index, vl, stalled ? CREDIT_STALL : CREDIT_RESUME, credits);
+            this.creditLoops?.onStall(p, vl, stalled);
+          };
           ingress.givesBackOnArrival = this.hostOf[node]! >= 0;
         }
         this.ports.push(port);
@@ -292,6 +300,10 @@ export class Fabric {
       this.switches.push(s);
     }
     if (pfcMask !== 0) this.guards = new LosslessGuards(this, pfcMask, options.pfc.guards ?? {});
+    const loopCheck = options.creditLoopCheckPs ?? DEFAULT_CREDIT_LOOP_CHECK_PS;
+    if (credit !== null && loopCheck > 0) {
+      this.creditLoops = new CreditLoopDetector(sim, this, (node) => (this.switches[this.switchOf[node]!]?.slToVl ?? null) !== null, loopCheck);
+    }
     if (slToVlPorts.size > 0) {
       throw new ConfigError(`fabric.sl_to_vl.ports: no switch port ${[...slToVlPorts].map((k) => `'${k}'`).join(', ')} (switch ports are named node:local, local = 0 .. ports − 1)`);
     }
@@ -313,6 +325,8 @@ export class Fabric {
 
   /** PFC deadlock detection, watchdog and lossless-drop policy; null without PFC. */
   guards: LosslessGuards | null = null;
+  /** Credit-loop detection (flow-control/credit-loop.ts); null without credit flow control. */
+  creditLoops: CreditLoopDetector | null = null;
 
   /** The role of node `node` in the topology ('host', 'switch' or 'router'). */
   roleOf(node: number): NodeRole {

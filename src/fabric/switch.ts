@@ -116,7 +116,9 @@ export class Switch implements FrameHandler, EgressOwner, PacketSink {
     pkt.ingress = inLocal;
     if (lossless) pfc.charge(inLocal, c, size);
     c = pkt.priority;
-    if (this.marker !== null && pkt.ecn === 2 && this.marker.mark(out.queueBytes[c]!)) {
+    // IB CC (IBA A10.2.1): a port out of credits on the VL is a victim of congestion further on,
+    // not its root, and does not mark FECN (Victim_Mask = 0); Ethernet ports have no credit gate
+    if (this.marker !== null && pkt.ecn === 2 && (out.credits === null || out.credits.fits(pkt)) && this.marker.mark(out.queueBytes[c]!)) {
       pkt.ecn = 3;
       this.counters.add(out.index, PC_ECN_MARKS, 1);
     }

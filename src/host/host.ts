@@ -3,6 +3,7 @@ import type { Packet, PacketPool } from '../fabric/packet.js';
 import type { TrafficCounters } from '../metrics/traffic.js';
 import type { Endpoint } from '../transport/endpoint.js';
 import type { Nic } from './nic.js';
+import type { RxPath } from './rx-path.js';
 
 /**
  * An end host: one NIC, and the connection table through which arriving packets reach their
@@ -19,7 +20,16 @@ export class Host implements FrameHandler {
     private readonly traffic: TrafficCounters,
   ) {}
 
+  /** The stack model's receive path (rx rings, cores); null: the ideal host, packets go straight to the transport. */
+  rx: RxPath | null = null;
+
   receiveFrom(pkt: Packet): void {
+    if (this.rx !== null) this.rx.receive(pkt);
+    else this.deliver(pkt);
+  }
+
+  /** Hands `pkt` to its connection's endpoint and releases it. */
+  deliver(pkt: Packet): void {
     this.traffic.deliveredPackets++;
     this.traffic.deliveredBytes += pkt.frameBytes;
     this.connections[pkt.conn]!.onPacket(pkt, this.id);

@@ -4,6 +4,7 @@ import { Timer } from '../sim/timer.js';
 import type { EgressPort, PacketSource, PauseListener } from '../fabric/egress-port.js';
 import type { Packet } from '../fabric/packet.js';
 import type { NicHandle, SendQueue } from '../transport/endpoint.js';
+import type { TxPath } from './tx-path.js';
 
 const WAKE = 0;
 
@@ -19,6 +20,8 @@ export class Nic implements PacketSource, NicHandle, Actor, PauseListener {
   private readonly active: SendQueue[] = [];
   private rr = 0;
   private readonly wake: Timer;
+  /** The host stack's transmit work (src/host/tx-path.ts); null: the ideal host, no CPU on transmit. */
+  tx: TxPath | null = null;
 
   constructor(
     private readonly sim: Simulator,
@@ -70,10 +73,13 @@ export class Nic implements PacketSource, NicHandle, Actor, PauseListener {
       const idx = (this.rr + i) % w;
       const q = active[idx]!;
       if (pausedMask & (1 << q.priority)) continue;
-      const t = q.readyAt(now);
+      let t = q.readyAt(now);
+      if (this.tx !== null && t <= now) t = Math.max(t, this.tx.readyAt());
       if (t <= now) {
         this.rr = (idx + 1) % w;
-        return q.nextPacket();
+        const pkt = q.nextPacket();
+        this.tx?.charge(pkt, now);
+        return pkt;
       }
       if (t < earliest) earliest = t;
     }

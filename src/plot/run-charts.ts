@@ -281,7 +281,25 @@ export function queues(samples: Table | null): Figure | Skipped {
   };
 }
 
-/** PFC pause timeline: when each port was paused (pfc.csv paused → unpaused), per priority. */
+/**
+ * Merges, in place, intervals of the same lane separated by less than `gap` (below a pixel at the
+ * figure's width): credit stalls come and go per packet and would otherwise draw thousands of bars.
+ */
+function mergeCloseIntervals(intervals: { lane: string; start: number; end: number }[], gap: number): void {
+  intervals.sort((a, b) => a.lane.localeCompare(b.lane) || a.start - b.start);
+  let w = 0;
+  for (const iv of intervals) {
+    const last = w > 0 ? intervals[w - 1]! : null;
+    if (last !== null && last.lane === iv.lane && iv.start - last.end < gap) last.end = Math.max(last.end, iv.end);
+    else intervals[w++] = iv;
+  }
+  intervals.length = w;
+}
+
+/**
+ * PFC pause timeline: when each port was paused (pfc.csv paused → unpaused), per priority; on a
+ * credit fabric, when each port's VL waited for credits (credit_stall → credit_resume).
+ */
 export function pfcTimeline(pfc: Table | null, endNs: number): Figure | Skipped {
   const title = 'PFC pause timeline';
   if (pfc === null || pfc.rows.length === 0) return { name: 'pfc', title, skipped: 'no PFC PAUSE frames in this run (pfc.csv is empty)' };
@@ -293,14 +311,15 @@ export function pfcTimeline(pfc: Table | null, endNs: number): Figure | Skipped 
     const lane = `${pfc.text(r, 'port')} p${pfc.text(r, 'priority')}`;
     const t = pfc.num(r, 't_ns');
     if (kind === 'pause_tx') pausesSent++;
-    if (kind === 'paused' && !open.has(lane)) open.set(lane, t);
-    else if (kind === 'unpaused' && open.has(lane)) {
+    if ((kind === 'paused' || kind === 'credit_stall') && !open.has(lane)) open.set(lane, t);
+    else if ((kind === 'unpaused' || kind === 'credit_resume') && open.has(lane)) {
       intervals.push({ lane, start: open.get(lane)!, end: t });
       open.delete(lane);
     }
   }
   for (const [lane, start] of open) intervals.push({ lane, start, end: Math.max(start, endNs) });
   if (intervals.length === 0) return { name: 'pfc', title, skipped: `${pausesSent} PAUSE frame(s) sent, but no port was paused` };
+  mergeCloseIntervals(intervals, endNs / 1000);
   const total = new Map<string, { paused: number; first: number }>();
   for (const iv of intervals) {
     const x = total.get(iv.lane) ?? { paused: 0, first: iv.start };
@@ -316,7 +335,7 @@ export function pfcTimeline(pfc: Table | null, endNs: number): Figure | Skipped 
   return {
     name: 'pfc',
     title,
-    caption: `Each bar is a time a port could not send on that priority because its peer had paused it (pfc.csv paused → unpaused). ${subtitle}.`,
+    caption: `Each bar is a time a port could not send on that priority because its peer had paused it (pfc.csv paused → unpaused) or, on a credit fabric, had not returned the credits its head packet needed (credit_stall → credit_resume). ${subtitle}.`,
     spec: {
       ...base(title, subtitle),
       height: Math.max(80, Math.min(600, 18 * order.length)),

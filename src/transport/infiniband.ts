@@ -34,6 +34,12 @@ export const infinibandParams = roceV2Params.extend({
     .boolean()
     .default(false)
     .describe('carry a 40-byte Global Route Header on every packet (IB needs it only to cross subnets; default false: LRH only)'),
+  lmc: z
+    .int()
+    .min(0)
+    .max(7)
+    .default(0)
+    .describe('LID mask control: every host has 2^lmc LIDs and each QP sends to one of them (chosen per QP), so up to 2^lmc paths per destination (default 0: one LID, one path)'),
 });
 export type InfinibandParams = z.infer<typeof infinibandParams>;
 
@@ -43,7 +49,7 @@ export type InfinibandParams = z.infer<typeof infinibandParams>;
  * Ethernet preamble/IFG, and run at IB data rates (`fabric.ib_speed`). `priority` is the
  * service level (SL), mapped to the virtual lane of the same number. Switches forward by
  * destination LID, so the path of a packet depends only on its destination (no per-QP entropy,
- * as with an LMC of 0).
+ * as with an LMC of 0); with `lmc` > 0 each QP picks one of the destination's 2^LMC LIDs.
  */
 export const infiniband: TransportVariant<InfinibandParams> = {
   name: 'infiniband',
@@ -56,9 +62,11 @@ export const infiniband: TransportVariant<InfinibandParams> = {
   framing(params, { mtu }) {
     return rdmaTransportFraming(new RdmaFraming(infinibandBaseBytes(params.grh), 0, mtu));
   },
-  flowHash(_src, dst) {
-    // destination-based forwarding (linear forwarding tables indexed by DLID)
-    return fiveTupleHash(0, dst, 0, 0, 0);
+  flowHash(_src, dst, entropy, params) {
+    // destination-based forwarding (linear forwarding tables indexed by DLID); with LMC > 0 the
+    // QP's DLID is one of the destination's 2^LMC LIDs, and each LID hashes to its own ECMP choice
+    const lids = 1 << (params?.lmc ?? 0);
+    return fiveTupleHash(0, dst, lids > 1 ? entropy % lids : 0, 0, 0);
   },
   connect(ctx) {
     return (ctx.rdma ?? RdmaRuntime.fromContext(ctx)).flowConnection(ctx);

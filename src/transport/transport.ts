@@ -33,6 +33,8 @@ export interface Framing {
   readonly mss?: number;
   /** Frame sizes per IB opcode, for transports that carry RDMA verbs (absent otherwise). */
   readonly rdma?: RdmaFraming;
+  /** Frame bytes of a READ request, for transports without `rdma` framing that carry READs (iWARP); the responses are `frameBytes`. */
+  readonly readRequestFrameBytes?: number;
 }
 
 /** Everything a connection needs from the run that creates it. */
@@ -97,7 +99,7 @@ export interface TransportVariant<P = unknown> extends Variant<P> {
   /** Its framing under the given link settings. */
   framing(params: P, options: FramingOptions): Framing;
   /** A 5-tuple hash for a new connection (draws any random entropy, e.g. a UDP source port, from `entropy`). */
-  flowHash(src: number, dst: number, entropy: number): number;
+  flowHash(src: number, dst: number, entropy: number, params?: P): number;
   /** A new connection. */
   connect(ctx: ConnectionContext<P>): Connection;
 }

@@ -17,6 +17,7 @@ const overrides: Record<string, string[]> = {
   dctcp: ['cc.kind=dctcp', 'fabric.ecn={kind: threshold, k_bytes: 20000}'],
   newreno: ['cc.kind=newreno', 'fabric.ecn={kind: threshold, k_bytes: 20000}'],
   cubic: ['cc.kind=cubic', 'fabric.ecn={kind: threshold, k_bytes: 20000}'],
+  'ib-cc': ['cc.kind=ib-cc', 'fabric.ecn={kind: threshold, k_bytes: 20000}'],
 };
 const files = ['experiments/cc-incast.yaml', 'experiments/cc-permutation.yaml'];
 

@@ -52,6 +52,13 @@ const configs: Record<string, { extra: Record<string, unknown>; bounds: Conforma
   // or × 0.7 (CUBIC) once per window; same marking as DCTCP
   newreno: { extra: { fabric: { ecn: { kind: 'threshold', k_bytes: 20_000 } } }, bounds: { reactionBoundPs: 5 * BASE_RTT } },
   cubic: { extra: { fabric: { ecn: { kind: 'threshold', k_bytes: 20_000 } } }, bounds: { reactionBoundPs: 5 * BASE_RTT } },
+  // IB CC (here over RoCE's CNP path): FECN = threshold marking, a BECN per marked packet; the
+  // default CCTI_Timer (153.6 µs) recovers one CCT step per 150 µs, too slow for a 2 ms test, so
+  // 10 µs. Reaction: the first marked packet's BECN, one base RTT after the queue passes K
+  'ib-cc': {
+    extra: { fabric: { ecn: { kind: 'threshold', k_bytes: 20_000 } }, cc: { ccti_timer_us: 10 } },
+    bounds: { reactionBoundPs: 5 * BASE_RTT },
+  },
 };
 
 describe('the conformance suite covers every registered congestion control', () => {

@@ -24,7 +24,7 @@ describe('validateExperiment: defaults', () => {
       switch_latency_ns: 0,
       switching: 'store-and-forward',
       flow_control: 'auto',
-      credit: { vl_buffer_bytes: 65536 },
+      credit: { vl_buffer_bytes: 65536, loop_check_us: 100 },
       ib_width: 4,
       vlan_tag: false,
       link_loss_rate: 0,

@@ -7,6 +7,7 @@ import { noneCc } from './none.js';
 import { timelyCc } from './timely.js';
 import { newRenoCc } from './newreno.js';
 import { cubicCc } from './cubic.js';
+import { ibCc } from './ib-cc.js';
 
 /** Every congestion-control algorithm, by name (one line each). */
 export const congestionControls = new Registry<CongestionControlVariant<any>>('congestion control')
@@ -16,6 +17,7 @@ export const congestionControls = new Registry<CongestionControlVariant<any>>('c
   .add(timelyCc)
   .add(dctcpCc)
   .add(newRenoCc)
-  .add(cubicCc);
+  .add(cubicCc)
+  .add(ibCc);
 
 export type { AckEvent, CcContext, CcFeedback, CongestionControl, CongestionControlVariant } from './congestion-control.js';

@@ -2,7 +2,8 @@ import { ETH_MIN_FRAME_BYTES } from '../../fabric/packet.js';
 import { TcpFraming } from '../tcp/framing.js';
 
 /**
- * iWARP framing on TCP segments (RFC 5044 MPA, RFC 5041 DDP, RFC 5040 RDMAP), for RDMA WRITEs:
+ * iWARP framing on TCP segments (RFC 5044 MPA, RFC 5041 DDP, RFC 5040 RDMAP), for RDMA WRITEs
+ * and READ responses (SENDs with `tagged` false; READ requests: {@link readRequestFrame}):
  * each TCP segment carries exactly one MPA FPDU (MPA's "FPDU alignment": the sender sizes the
  * ULPDU so that an FPDU fills one segment), and the FPDU carries one DDP tagged segment:
  *
@@ -22,8 +23,13 @@ export const MPA_MARKER = 4;
 export const MPA_MARKER_INTERVAL = 512;
 /** DDP tagged buffer header with the RDMAP control byte (WRITE, READ response). */
 export const DDP_TAGGED_HEADER = 14;
-/** DDP untagged buffer header with the RDMAP control byte (SEND; also READ requests, not modelled). */
+/** DDP untagged buffer header with the RDMAP control byte (SEND, READ request). */
 export const DDP_UNTAGGED_HEADER = 18;
+/**
+ * RDMAP Read Request header (RFC 5040 §4.4): sink STag 4 + sink tagged offset 8 + RDMA Read
+ * message size 4 + source STag 4 + source tagged offset 8.
+ */
+export const RDMAP_READ_REQUEST = 28;
 
 export class IwarpFraming extends TcpFraming {
   /** TCP payload bytes of a full segment (the TCP MSS less options). */
@@ -36,7 +42,7 @@ export class IwarpFraming extends TcpFraming {
     vlan: boolean,
     timestamps: boolean,
     readonly markers: boolean,
-    /** DDP tagged (WRITE: 14-byte header) or untagged (SEND: 18-byte header). */
+    /** DDP tagged (WRITE, READ response: 14-byte header) or untagged (SEND: 18-byte header). */
     readonly tagged = true,
   ) {
     super(mtu, vlan, timestamps);
@@ -59,6 +65,18 @@ export class IwarpFraming extends TcpFraming {
     const pad = (4 - ((MPA_LENGTH + ulpdu) % 4)) % 4;
     const fpdu = MPA_LENGTH + ulpdu + pad + MPA_CRC;
     return this.markers ? fpdu + MPA_MARKER * Math.ceil(fpdu / MPA_MARKER_INTERVAL) : fpdu;
+  }
+
+  /**
+   * Frame bytes of a READ request: an FPDU with the untagged DDP header (18) and the RDMAP Read
+   * Request header (28) as its ULPDU: 2 + 18 + 28 + CRC 4 = 52 (+ a marker), 122 with timestamps.
+   */
+  readRequestFrame(): number {
+    const ulpdu = DDP_UNTAGGED_HEADER + RDMAP_READ_REQUEST;
+    const pad = (4 - ((MPA_LENGTH + ulpdu) % 4)) % 4;
+    const fpdu = MPA_LENGTH + ulpdu + pad + MPA_CRC;
+    const withMarkers = this.markers ? fpdu + MPA_MARKER * Math.ceil(fpdu / MPA_MARKER_INTERVAL) : fpdu;
+    return Math.max(ETH_MIN_FRAME_BYTES, this.baseBytes + withMarkers);
   }
 
   override dataFrame(payload: number): number {

@@ -19,6 +19,13 @@ export function idealMessageFct(forward: readonly Hop[], reverse: readonly Hop[]
   const rf = framing.rdma;
   const miss = limits !== undefined && limits.qpCache > 0 ? limits.qpCacheMissPs : 0;
   const fixed = limits === undefined ? 0 : limits.doorbellPs + limits.dmaReadPs + limits.dmaWritePs + miss;
+  if (rf === undefined && verb === 'read' && framing.readRequestFrameBytes !== undefined) {
+    // a READ over a stream transport (iWARP): the request's trip, then the response segments back
+    const req = framing.readRequestFrameBytes;
+    const request = idealFct(forward, [], 1, () => req, 0, switchLatencyPs);
+    const responses = idealFct(reverse, [], framing.packets(bytes), (k) => framing.frameBytes(bytes, k), 0, switchLatencyPs);
+    return request + responses + fixed;
+  }
   if (rf === undefined || verb === 'write') {
     const net = idealFct(forward, reverse, framing.packets(bytes), (k) => framing.frameBytes(bytes, k), framing.ackFrameBytes, switchLatencyPs);
     return net + (bytes === 0 && limits !== undefined ? fixed - limits.dmaReadPs : fixed);

@@ -17,6 +17,8 @@ export const TCP_DATA = 0x100;
 export const TCP_ACK = 0x101;
 export const TCP_SYN = 0x102;
 export const TCP_SYNACK = 0x103;
+/** An iWARP RDMAP Read Request (an untagged DDP segment on the initiator's half of the stream). */
+export const IWARP_READ_REQ = 0x104;
 /** TCP flags carried in `Packet.flags`: ECN-Echo on ACKs (RFC 3168). */
 export const TCP_FLAG_ECE = 0x40;
 
@@ -25,6 +27,7 @@ const QUICKACKS = 16;
 
 const EV_RTO = 0;
 const EV_DELACK = 1;
+const EV_READ_REQ = 2;
 
 /** What a TCP connection needs besides the generic connection context. */
 export interface TcpSetup {
@@ -33,6 +36,8 @@ export interface TcpSetup {
   framingFor?: (verb: string) => TcpFraming;
   /** The verbs `post` accepts (default: write). */
   verbs?: readonly string[];
+  /** Frame bytes of a READ request (iWARP: MPA FPDU of an untagged DDP segment + RDMAP Read Request header). */
+  readRequestFrame?: number;
 }
 
 /**
@@ -141,8 +146,15 @@ export class TcpConnection implements Connection, SendQueue, Actor {
   private readonly delAck: Timer;
   private readonly delAckPs: Time;
 
+  // ---- READ (iWARP): the data stream runs responder → initiator ----
+  /** The flow is a READ: `ctx` is swapped (its src/srcNic are the responder's). */
+  private read = false;
+  /** The responder has the Read Request (its NIC generates the response stream). */
+  private reqSeen = false;
+  private readonly reqTimer: Timer;
+
   constructor(
-    private readonly ctx: ConnectionContext<TcpParams>,
+    private ctx: ConnectionContext<TcpParams>,
     setup: TcpSetup,
   ) {
     this.p = ctx.params;
@@ -155,6 +167,7 @@ export class TcpConnection implements Connection, SendQueue, Actor {
     this.rtt = new RttEstimator(ms(this.p.min_rto_ms), ms(this.p.max_rto_ms), ms(this.p.initial_rto_ms), us(this.p.clock_granularity_us));
     this.rtoTimer = new Timer(ctx.sim, this, EV_RTO);
     this.delAck = new Timer(ctx.sim, this, EV_DELACK);
+    this.reqTimer = new Timer(ctx.sim, this, EV_READ_REQ);
     this.delAckPs = us(this.p.delayed_ack_us);
     // without a simulated handshake, the SYN/SYN-ACK exchange it stands for would have given the
     // estimator one RTT sample (RFC 6298 §2.2): the idle path's round trip
@@ -175,6 +188,15 @@ export class TcpConnection implements Connection, SendQueue, Actor {
     this.flow = flow;
     this.bytes = flow.bytes;
     this.nSeg = this.fr.segments(flow.bytes);
+    if (flow.verb === 'read') {
+      if (this.p.handshake) throw new ConfigError(`flow ${flow.id}: an iWARP READ with transport.handshake is not modelled`, { field: 'transport.handshake' });
+      // the response stream flows from the responder (flow.dst) to the initiator (flow.src)
+      const c = this.ctx;
+      this.ctx = { ...c, src: c.dst, dst: c.src, srcNic: c.dstNic, dstNic: c.srcNic };
+      this.read = true;
+      this.sendReadRequest();
+      return;
+    }
     if (this.established) this.ctx.srcNic.activate(this);
     else this.sendSyn(TCP_SYN, 0);
   }
@@ -200,13 +222,50 @@ export class TcpConnection implements Connection, SendQueue, Actor {
     if (syn && !this.rtoTimer.armed) this.rtoTimer.setAfter(this.rtt.rto);
   }
 
+  /**
+   * The initiator sends the RDMAP Read Request (one FPDU on its half of the TCP connection); it
+   * is resent after the RTO (doubling) until the first response segment arrives, which carries
+   * its TCP acknowledgement.
+   */
+  private sendReadRequest(): void {
+    const ctx = this.ctx;
+    const a = ctx.pool.acquire();
+    a.src = ctx.dst;
+    a.dst = ctx.src;
+    a.priority = this.priority;
+    a.flowHash = ctx.flowHash;
+    a.ecn = this.p.ecn ? 2 : 0;
+    a.conn = ctx.conn;
+    a.type = IWARP_READ_REQ;
+    a.payload = 0;
+    a.frameBytes = this.setup.readRequestFrame ?? this.fr.dataFrame(0);
+    a.sentAt = ctx.sim.now;
+    ctx.traffic.injectedPackets++;
+    ctx.traffic.injectedBytes += a.frameBytes;
+    ctx.dstNic.sendPacket(a);
+    this.reqTimer.setAfter(this.rtt.rto);
+  }
+
   onEvent(kind: number): void {
     if (kind === EV_RTO) this.onRto();
+    else if (kind === EV_READ_REQ) {
+      this.flow!.timeouts++;
+      this.rtt.backoff();
+      this.sendReadRequest();
+    }
     else if (this.pendingAcks > 0) this.sendAck(this.echoTs);
   }
 
   onPacket(pkt: Packet): void {
     if (pkt.type === TCP_DATA) this.onData(pkt);
+    else if (pkt.type === IWARP_READ_REQ) {
+      // the responder's NIC answers from registered memory (no responder CPU); a duplicate
+      // request (its first copy arrived, the response is under way) is dropped
+      if (!this.reqSeen) {
+        this.reqSeen = true;
+        this.ctx.srcNic.activate(this);
+      }
+    }
     else if (pkt.type === TCP_ACK) this.onAck(pkt);
     else if (pkt.type === TCP_SYN) this.sendSyn(TCP_SYNACK, pkt.sentAt);
     else if (!this.established) {
@@ -243,7 +302,7 @@ export class TcpConnection implements Connection, SendQueue, Actor {
   }
 
   hasData(): boolean {
-    return this.established && this.una < this.nSeg && this.pick() >= 0;
+    return this.established && (!this.read || this.reqSeen) && this.una < this.nSeg && this.pick() >= 0;
   }
 
   readyAt(now: Time): Time {
@@ -376,7 +435,8 @@ export class TcpConnection implements Connection, SendQueue, Actor {
     this.ctx.cc.onAck(ev);
     if (this.una >= this.nSeg) {
       this.rtoTimer.cancel();
-      this.ctx.flows.end(flow, 'done', now);
+      // a READ completed at the initiator when its last response segment arrived in order
+      if (!this.read) this.ctx.flows.end(flow, 'done', now);
       return;
     }
     if (ackSeg > oldUna) {
@@ -418,6 +478,7 @@ export class TcpConnection implements Connection, SendQueue, Actor {
   private onData(pkt: Packet): void {
     const flow = this.flow!;
     const seg = pkt.psn;
+    if (this.read) this.reqTimer.cancel();
     if (pkt.ecn === 3) {
       flow.ecnMarked++;
       this.markedSinceAck++;
@@ -449,6 +510,7 @@ export class TcpConnection implements Connection, SendQueue, Actor {
     this.rcvNxt = end;
     const done = this.rcvNxt >= this.nSeg;
     if (done && flow.recvDone < 0) flow.recvDone = now;
+    if (done && this.read) this.ctx.flows.end(flow, 'done', now);
     if (this.pendingAcks === 0) this.echoTs = pkt.sentAt;
     this.pendingAcks++;
     const quick = this.quickAcks > 0;

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { costNs, stage, type StackVariant } from '../stack.js';
+
+/*
+ * The transport runs in the RNIC: the host CPU does not touch data packets. It pays for
+ * completions: interrupt-driven (a completion event: interrupt + wake-up per busy period) or busy
+ * polling (the polling core spins: 100 % busy, a CQ poll per burst). Every default here has no
+ * published source (order of magnitude: ibv_poll_cq ~ 50-100 ns; a completion event ~ µs).
+ * Not yet modelled: the cost of posting work requests (needs a hook in the verbs layer).
+ */
+const params = z
+  .object({
+    completions: z.enum(['busy-poll', 'interrupt']).default('busy-poll').describe("'busy-poll' (a core spins on the CQ) or 'interrupt' (completion events)"),
+    poll_cq_ns: costNs(60, 'ibv_poll_cq call, per poll (no published source)'),
+    event_ns: costNs(2500, 'completion event: interrupt + wake-up, per event (no published source)'),
+    per_packet_ns: costNs(0, 'host work per received packet (default 0: the NIC does it)'),
+  })
+  .strict();
+
+export const rdmaOffloadStack: StackVariant<z.output<typeof params>> = {
+  name: 'rdma-offload',
+  description: 'RDMA: transport in the NIC; the host pays per completion (busy polling or interrupt-driven events)',
+  params,
+  create: (p, s) => ({
+    name: 'rdma-offload',
+    pollMode: p.completions === 'busy-poll',
+    ideal: false,
+    budget: 16,
+    rx:
+      p.completions === 'busy-poll'
+        ? [stage('poll_cq', { call: p.poll_cq_ns, when: 'poll', packet: p.per_packet_ns }, 'no published source', s)]
+        : [stage('completion_event', { call: p.event_ns, when: 'interrupt', packet: p.per_packet_ns }, 'no published source', s)],
+    tx: [],
+  }),
+};
