@@ -17,7 +17,9 @@ beforeAll(() => {
 });
 
 /** Runs the real command line, sends `signal` after `afterMs`, and returns its exit code and output. */
-function interrupt(args: string[], signal: NodeJS.Signals, afterMs = 1000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+// The delays leave room for Node's start-up on a loaded 2-core machine: a signal that arrives
+// before the CLI has installed its handlers would kill it the default way.
+function interrupt(args: string[], signal: NodeJS.Signals, afterMs = 2500): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -50,14 +52,14 @@ describe('Ctrl-C', () => {
 
   it('SIGTERM (scancel) does the same with exit code 143', async () => {
     const dir = join(tmp, 'term');
-    const r = await interrupt(['run', long, '--out', dir, '--quiet'], 'SIGTERM', 800);
+    const r = await interrupt(['run', long, '--out', dir, '--quiet'], 'SIGTERM', 2500);
     expect(r.code, r.stderr).toBe(143);
     expect(JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')).complete).toBe(false);
   });
 
   it('stops a sweep: its workers stop, unfinished runs are complete: false, nothing looks finished', async () => {
     const dir = join(tmp, 'sweep');
-    const r = await interrupt(['sweep', long, '--set', 'workload.bytes=100000000,200000000,300000000', '--jobs', '2', '--out', dir], 'SIGINT', 1500);
+    const r = await interrupt(['sweep', long, '--set', 'workload.bytes=100000000,200000000,300000000', '--jobs', '2', '--out', dir], 'SIGINT', 3500);
     expect(r.code, r.stderr).toBe(130);
     expect(r.stderr).toMatch(/interrupted: 0 of 3 runs finished/);
     const manifest = JSON.parse(readFileSync(join(dir, 'sweep.json'), 'utf8'));
