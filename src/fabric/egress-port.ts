@@ -279,24 +279,30 @@ export class EgressPort implements Actor {
     if (!this.busy) this.startNext();
   }
 
+  /** Takes the head packet of class `c` for transmission (queue accounting, pause delay, INT). */
+  private dequeue(c: number): Packet {
+    const q = this.queues[c]!;
+    const pkt = q.shift()!;
+    pkt.pausedPs += this.pausedClock(c) - pkt.pauseMark;
+    this.queueBytes[c]! -= pkt.frameBytes;
+    this.totalBytes -= pkt.frameBytes;
+    if (q.length === 0) {
+      this.backlog &= ~(1 << c);
+      this.scheduler.emptied?.(c);
+    }
+    if (this.stampsInt && pkt.wantsInt) {
+      stampInt(pkt, this.totalBytes, this.counters.get(this.index, PC_TX_BYTES), this.sim.now, this.rateBps);
+    }
+    return pkt;
+  }
+
   private startNext(): void {
     if (this.credits !== null) return this.startNextWithCredits(this.credits);
     let pkt = this.control.shift() ?? null;
     if (pkt === null) {
       const c = this.scheduler.pick(this.backlog & ~this.pausedMask, this.headBytes, this.backlog);
       if (c >= 0) {
-        const q = this.queues[c]!;
-        pkt = q.shift()!;
-        pkt.pausedPs += this.pausedClock(c) - pkt.pauseMark;
-        this.queueBytes[c]! -= pkt.frameBytes;
-        this.totalBytes -= pkt.frameBytes;
-        if (q.length === 0) {
-          this.backlog &= ~(1 << c);
-          this.scheduler.emptied?.(c);
-        }
-        if (this.stampsInt && pkt.wantsInt) {
-          stampInt(pkt, this.totalBytes, this.counters.get(this.index, PC_TX_BYTES), this.sim.now, this.rateBps);
-        }
+        pkt = this.dequeue(c);
       } else if (this.source !== null) {
         pkt = this.source.pull(this.pausedMask);
       }
@@ -355,18 +361,7 @@ export class EgressPort implements Actor {
       const blocked = this.pausedMask | starved;
       const c = this.scheduler.pick(this.backlog & ~blocked, this.headBytes, this.backlog);
       if (c >= 0) {
-        const q = this.queues[c]!;
-        pkt = q.shift()!;
-        pkt.pausedPs += this.pausedClock(c) - pkt.pauseMark;
-        this.queueBytes[c]! -= pkt.frameBytes;
-        this.totalBytes -= pkt.frameBytes;
-        if (q.length === 0) {
-          this.backlog &= ~(1 << c);
-          this.scheduler.emptied?.(c);
-        }
-        if (this.stampsInt && pkt.wantsInt) {
-          stampInt(pkt, this.totalBytes, this.counters.get(this.index, PC_TX_BYTES), this.sim.now, this.rateBps);
-        }
+        pkt = this.dequeue(c);
       } else if (this.source !== null) {
         pkt = this.source.pull(blocked | this.backlog | gate.exhaustedMask());
         if (pkt !== null && !gate.fits(pkt)) {
