@@ -13,22 +13,13 @@ import {
   shardRuns,
   splitSetValues,
 } from '../../src/experiment/sweep.js';
-import { ConfigError } from '../../src/sim/errors.js';
 import { SMALL_SWEEP, writeFile } from './helpers.js';
+import { configError } from '../helpers/config-error.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'fabricsim-plan-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const small = writeFile(tmp, 'small.yaml', SMALL_SWEEP);
 
-function configError(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return e as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('--set value lists', () => {
   it('split at top-level commas only: lists, mappings and quoted strings are one value', () => {

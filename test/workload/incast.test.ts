@@ -1,22 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/sim/errors.js';
 import { parseWith } from '../../src/sim/parse.js';
 import { incast, workloads, type IncastParams } from '../../src/workload/index.js';
 import { ctxFor, isSorted } from './helpers.js';
+import { configError } from '../helpers/config-error.js';
 
 /** Parses incast parameters as a file would give them (defaults filled in). */
 const params = (raw: Record<string, unknown>): IncastParams => parseWith(incast.params, raw, { field: 'workload' });
 
-/** The ConfigError `fn` throws (fails the test if it throws nothing or something else). */
-function configError(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return e as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('incast', () => {
   it('is registered as "incast"', () => {

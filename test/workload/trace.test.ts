@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runExperiment } from '../../src/experiment/run.js';
-import { ConfigError } from '../../src/sim/errors.js';
 import { parseWith } from '../../src/sim/parse.js';
 import { trace, workloads, type TraceParams } from '../../src/workload/index.js';
 import { ctxFor, isSorted } from './helpers.js';
+import { configError } from '../helpers/config-error.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'fabricsim-trace-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -15,15 +15,6 @@ const params = (raw: Record<string, unknown>): TraceParams => parseWith(trace.pa
 const ctx = (n = 8) => ({ ...ctxFor(n), file: join(tmp, 'exp.yaml') });
 const write = (name: string, text: string) => writeFileSync(join(tmp, name), text);
 
-function configError(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return e as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('trace', () => {
   it('is registered as "trace"', () => {
