@@ -62,6 +62,16 @@ export type { Ns3TopologyImport } from './topology/importers/ns3.js';
 export { parseNs3Flows } from './workload/importers/ns3-flows.js';
 export { parseHtsimCm } from './workload/importers/htsim-cm.js';
 export { traceCsv } from './workload/importers/trace-rows.js';
+/** Imports an `ibnetdiscover` dump (switches, ports, links, GUIDs/LIDs) as a topology. */
+export { parseIbnetdiscover } from './topology/importers/ibnetdiscover.js';
+export type { IbnetdiscoverImport, IbnetdiscoverOptions } from './topology/importers/ibnetdiscover.js';
+
+// ---- InfiniBand link layer ----
+/** IB link speeds (SDR..NDR) and the data rate of a speed × width. */
+export { IB_SPEEDS, IB_WIDTHS, ibDataRateGbps } from './fabric/ib-speed.js';
+export type { IbSpeed } from './fabric/ib-speed.js';
+/** Credit-based flow control: 64-byte credit blocks and the per-port credit gate. */
+export { CREDIT_BLOCK_BYTES, creditBlocks, CreditGate } from './fabric/flow-control/credit.js';
 export type { TraceRow } from './workload/importers/trace-rows.js';
 export { transports } from './transport/registry.js';
 export type { TransportVariant, Connection, ConnectionContext, Framing, FramingOptions } from './transport/transport.js';
