@@ -147,7 +147,7 @@ export interface QpListener {
 }
 
 /** A congestion control for QPs that have none (UD): line rate, no window. */
-const NO_CC: CongestionControl = {
+export const NO_CC: CongestionControl = {
   onAck() {},
   onCnp() {},
   onLoss() {},

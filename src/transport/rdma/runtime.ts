@@ -15,7 +15,7 @@ import type { RdmaFraming } from './framing.js';
 import type { HostMemory } from './memory.js';
 import type { MessageLog } from './message-log.js';
 import { RdmaDevices } from './nic-limits.js';
-import { QPT_UC, QPT_UD, QP_TYPE_NAMES, QueuePair, type QpAttrs, type QpSite, type QpTypeName } from './queue-pair.js';
+import { NO_CC, QPT_UC, QPT_UD, QP_TYPE_NAMES, QueuePair, type QpAttrs, type QpSite, type QpTypeName } from './queue-pair.js';
 import { SendWqe, V_READ, V_SEND, V_WRITE, WC_PENDING } from './work-request.js';
 
 /** The reverse direction of a connection hashes differently (as its UDP source port would). */
@@ -158,16 +158,6 @@ class DrainWait implements Actor {
     for (const x of w) this.flows.end(x.flow, x.status, x.t);
   }
 }
-
-const NO_CC: CongestionControl = {
-  onAck() {},
-  onCnp() {},
-  onLoss() {},
-  onTimeout() {},
-  onSend() {},
-  rateBps: () => Infinity,
-  windowBytes: () => Infinity,
-};
 
 /**
  * The verbs runtime of a run: it creates completion queues and queue pairs on hosts, connects RC
