@@ -72,6 +72,27 @@ export { IB_SPEEDS, IB_WIDTHS, ibDataRateGbps } from './fabric/ib-speed.js';
 export type { IbSpeed } from './fabric/ib-speed.js';
 /** Credit-based flow control: 64-byte credit blocks and the per-port credit gate. */
 export { CREDIT_BLOCK_BYTES, creditBlocks, CreditGate } from './fabric/flow-control/credit.js';
+/**
+ * The subnet manager's linear forwarding tables (one port per destination LID, 2^LMC LIDs per
+ * host, port-balanced for minhop/updn, D-mod-k on the LID index for ftree) and the host of each
+ * LID column.
+ */
+export { buildLft, lidHostNodes } from './fabric/routing/lid-routing.js';
+/** Fat-tree routing (D-mod-k) as a linear forwarding table, per host or per LID. */
+export { buildFtreeFib } from './fabric/routing/ftree.js';
+/** IB CC at switches: FECN marking by the spec's 4-bit Threshold, Marking_Rate and Packet_Size. */
+export { IbFecnMarker, ibThresholdBytes } from './fabric/marking/ib-fecn.js';
+/** IB CC at senders: the CCT reaction point, its parameters (with per-SL settings) and CCT builder. */
+export { IbCc, ibCcParams, buildCct } from './transport/cc/ib-cc.js';
+export type { IbCcParams } from './transport/cc/ib-cc.js';
+/** VL15: subnet management packets (290-byte SMPs) and the subnet manager's sweeps. */
+export { SubnetManager, Vl15Forwarding, SMP_FRAME_BYTES } from './fabric/management/subnet-manager.js';
+export type { SmSweep } from './fabric/management/subnet-manager.js';
+/** InfiniBand LIDs and GUIDs on topology nodes, assigned as a subnet manager would. */
+export { assignLids, syntheticGuid, MAX_UNICAST_LID } from './topology/lids.js';
+export type { LidAssignment } from './topology/lids.js';
+/** Adaptive routing's guard: refuses transports whose queue pairs would treat reordering as loss. */
+export { checkAdaptiveRouting } from './experiment/adaptive-routing.js';
 export type { TraceRow } from './workload/importers/trace-rows.js';
 export { transports } from './transport/registry.js';
 export type { TransportVariant, Connection, ConnectionContext, Framing, FramingOptions } from './transport/transport.js';
@@ -85,6 +106,42 @@ export { HostCpu } from './host/cpu.js';
 export { hostsSchema } from './host/host-config.js';
 export type { HostsConfig } from './host/host-config.js';
 export { CPU_COLUMNS, cpuRows } from './experiment/cpu-output.js';
+/** PCIe between NIC and memory (`hosts.pcie`): per-generation rates, the TLP/DLLP arithmetic, the run-time link. */
+export { PCIE_GENERATIONS, PcieModel, PcieLink, pcieSchema, defaultDllpOverhead } from './host/pcie.js';
+export type { PcieConfig } from './host/pcie.js';
+/** DDIO / LLC thrashing (`hosts.llc`). */
+export { LlcModel, llcSchema, CACHE_LINE_BYTES } from './host/llc.js';
+export type { LlcConfig } from './host/llc.js';
+/** Interrupt coalescing (`hosts.coalescing`, ethtool -C rx-usecs / rx-frames). */
+export { coalescingSchema } from './host/coalescing.js';
+export type { CoalescingConfig } from './host/coalescing.js';
+/** A host's hardware models (PCIe link, LLC) as installed for a run. */
+export type { HostHardware } from './host/hardware.js';
+/** The SmartNIC stack: a program on NIC cores before PCIe. */
+export type { NicProgram } from './host/stack.js';
+/** Per-flow XDP verdicts (XDP_PASS, XDP_DROP, XDP_TX, XDP_REDIRECT) of a stack model. */
+export { VERDICT_PASS, VERDICT_DROP, VERDICT_TX, VERDICT_REDIRECT } from './host/stack.js';
+export type { StackVerdicts } from './host/stack.js';
+/** `hosts.per_host`: one host's override of the hosts block, and a host's resolved settings. */
+export { hostOverrideSchema, hostStackConfig } from './host/host-config.js';
+export type { HostStackConfig } from './host/host-config.js';
+/** The host models of a run (rx paths, tx paths, forwarders, posting), as installed by runExperiment. */
+export { installHostStacks } from './host/setup.js';
+export type { HostStacks, HostStacksContext } from './host/setup.js';
+/** XDP_TX / XDP_REDIRECT out of a host's port, with Maglev backend choice and IP-in-IP encapsulation. */
+export { XdpForwarder } from './host/xdp-forward.js';
+export { maglevTable, MAGLEV_TABLE_SIZE } from './host/maglev.js';
+export { IPIP_OUTER_HEADER_BYTES } from './host/stacks/xdp.js';
+/** The cores' cost of posting send work requests (ibv_post_send + doorbell), called by the verbs layer. */
+export { PostSendCost } from './host/post-send.js';
+export type { PostSendHook } from './transport/rdma/posting.js';
+/** UDP datagram streams (transport `udp`): fixed frame size and rate, no ACKs. */
+export { udp } from './transport/udp.js';
+export type { UdpParams } from './transport/udp.js';
+export { UdpConnection, UDP_DATAGRAM } from './transport/udp/connection.js';
+export { UdpFraming, UDP_FRAME_OVERHEAD } from './transport/udp/framing.js';
+/** pcie.csv: per-host PCIe bytes and utilisation. */
+export { PCIE_COLUMNS, pcieRows } from './experiment/pcie-output.js';
 
 // ---- RDMA verbs: applications and the verbs layer ----
 export type { RdmaApp, RdmaApi, AppQp, AppCq, AppCompletion, AppSendWr, AppRecvWr, AppQpOptions, QpType, SendVerb, QpState } from './workload/rdma-app.js';
@@ -99,6 +156,27 @@ export type { NicConfig, NicLimits } from './transport/rdma/nic-limits.js';
 export { MessageLog } from './transport/rdma/message-log.js';
 export { MESSAGES_COLUMNS } from './experiment/rdma-output.js';
 export type { AppTable } from './experiment/rdma-apps.js';
+/** The seam between applications and the transport that carries their verbs (RdmaRuntime or IwarpRuntime). */
+export type { VerbsRuntime, VerbsQp, VerbsQpOptions, VerbsEnv, WriteListener } from './transport/rdma/verbs-runtime.js';
+
+// ---- iWARP and TCP ----
+/** iWARP's verbs runtime and RC queue pair (RDMAP/DDP/MPA messages on an offloaded TCP connection). */
+export { IwarpRuntime, IwarpConnection } from './transport/iwarp/runtime.js';
+export { IwarpQp } from './transport/iwarp/queue-pair.js';
+export type { IwarpQpAttrs } from './transport/iwarp/queue-pair.js';
+/** One direction of an iWARP connection: its RDMAP messages as a TCP stream's content. */
+export { IwarpStream, StreamMsg } from './transport/iwarp/stream.js';
+/** MPA/DDP/RDMAP framing: FPDU sizes, MULPDU, markers by stream position (RFC 5044). */
+export { IwarpFraming, fpduBytes, markersIn } from './transport/iwarp/framing.js';
+export { iwarpParams } from './transport/iwarp/params.js';
+export type { IwarpParams } from './transport/iwarp/params.js';
+/** A TCP connection (one direction) and what its stream carries. */
+export { TcpConnection } from './transport/tcp/connection.js';
+export { FlowContent } from './transport/tcp/content.js';
+export type { TcpContent } from './transport/tcp/content.js';
+export { TcpFraming } from './transport/tcp/framing.js';
+export { tcpParams } from './transport/tcp/params.js';
+export type { TcpParams } from './transport/tcp/params.js';
 
 // ---- the engine ----
 export { Simulator } from './sim/simulator.js';

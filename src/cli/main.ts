@@ -9,6 +9,7 @@ import type { RunResult } from '../experiment/run.js';
 import { summarize } from '../metrics/summary.js';
 import { ConfigError, SimulationError } from '../sim/errors.js';
 import { describeTopology, formatDescription } from '../topology/describe.js';
+import { assignLids } from '../topology/lids.js';
 import { buildTopology, generators } from '../topology/generators/index.js';
 import { loadTopology, saveTopology } from '../topology/io.js';
 import { congestionControls } from '../transport/cc/index.js';
@@ -149,7 +150,7 @@ export function buildProgram(io: CliIo): Command {
 
   const topo = program
     .command('topo')
-    .description('generate a topology (fabricsim topo GENERATOR --param value ... [--name NAME] [--out FILE]) or describe one (fabricsim topo describe FILE)')
+    .description('generate a topology (fabricsim topo GENERATOR --param value ... [--name NAME] [--lmc N] [--out FILE]; --lmc gives every node an InfiniBand LID and GUID) or describe one (fabricsim topo describe FILE)')
     .argument('<generator>', `a generator (${generators.names().join(', ')}) or 'describe'`)
     .argument('[args...]', 'generator parameters as --name value (see fabricsim list generators)')
     .allowUnknownOption()
@@ -169,8 +170,12 @@ export function buildProgram(io: CliIo): Command {
       const rest = [...args];
       const out = takeOption(rest, 'out');
       const name = takeOption(rest, 'name');
+      // --lmc N: give every node an InfiniBand LID and GUID as a subnet manager would (topology/lids.ts)
+      const lmc = takeOption(rest, 'lmc');
+      if (lmc !== undefined && !/^[0-7]$/.test(lmc)) throw new ConfigError(`--lmc ${lmc}: expected a LID mask control 0..7`, { field: 'topo.lmc' });
       const g = buildTopology(generator, parseGeneratorArgs(rest), { field: 'topo' });
       if (name !== undefined) g.setAttribute('name', name);
+      if (lmc !== undefined) assignLids(g, Number(lmc));
       if (out !== undefined) {
         saveTopology(g, out);
         io.out(`wrote ${out}\n`);

@@ -1,19 +1,24 @@
 import type { FabricOptions } from '../fabric/build-fabric.js';
-import { IB_FLOW_CONTROL_PACKET_BYTES } from '../fabric/flow-control/credit.js';
+import { CREDIT_BLOCK_BYTES, IB_FLOW_CONTROL_PACKET_BYTES } from '../fabric/flow-control/credit.js';
+import { ibThresholdBytes } from '../fabric/marking/ib-fecn.js';
 import { ibDataRateGbps } from '../fabric/ib-speed.js';
 import { ETH_MIN_FRAME_BYTES, ETH_PREAMBLE_IFG_BYTES } from '../fabric/packet.js';
+import { ConfigError } from '../sim/errors.js';
 import { ns, us } from '../sim/time.js';
 import type { FabricConfig } from './fabric-schema.js';
 
 /**
  * Maps the validated `fabric` block (file units) to the fabric's run-time options (bytes, ps).
  * `linkLayer` is the transport's: InfiniBand links have no preamble/IFG, send 6-byte credit
- * updates, and use credits under `flow_control: auto`.
+ * updates, use credits under `flow_control: auto`, and switches forward by the subnet manager's
+ * LID tables with `lmc` (the transport's LID mask control).
  */
-export function fabricOptions(f: FabricConfig, maxFrameBytes: number, linkLayer: 'ethernet' | 'infiniband' = 'ethernet'): FabricOptions {
+export function fabricOptions(f: FabricConfig, maxFrameBytes: number, linkLayer: 'ethernet' | 'infiniband' = 'ethernet', lmc = 0): FabricOptions {
   const ib = linkLayer === 'infiniband';
   const flowControl = f.flow_control === 'auto' ? (ib ? 'credit' : 'pfc') : f.flow_control;
   return {
+    lidRouting: ib ? { lmc } : undefined,
+    subnetManager: subnetManager(f, ib),
     flowControl,
     credit: { vlBufferBytes: f.credit.vl_buffer_bytes, frameBytes: ib ? IB_FLOW_CONTROL_PACKET_BYTES : ETH_MIN_FRAME_BYTES },
     creditLoopCheckPs: us(f.credit.loop_check_us),
@@ -50,16 +55,32 @@ export function fabricOptions(f: FabricConfig, maxFrameBytes: number, linkLayer:
       // OpenSM's routing engine names: minhop = shortest, updn = updown
       algorithm: f.routing.algorithm === 'minhop' ? 'shortest' : f.routing.algorithm === 'updn' ? 'updown' : f.routing.algorithm,
       roots: f.routing.root === undefined ? undefined : typeof f.routing.root === 'string' ? [f.routing.root] : f.routing.root,
+      adaptive: f.routing.adaptive,
     },
     ecn:
       f.ecn.kind === 'threshold'
         ? { kind: 'threshold', kBytes: f.ecn.k_bytes }
         : f.ecn.kind === 'red'
           ? { kind: 'red', kminBytes: f.ecn.kmin_bytes, kmaxBytes: f.ecn.kmax_bytes, pmax: f.ecn.pmax }
-          : { kind: 'none' },
+          : f.ecn.kind === 'ib-fecn'
+            ? {
+                kind: 'ib-fecn',
+                thresholdBytes: ibThresholdBytes(f.ecn.threshold, f.credit.vl_buffer_bytes),
+                markingRate: f.ecn.marking_rate,
+                minFrameBytes: f.ecn.packet_size * CREDIT_BLOCK_BYTES,
+              }
+            : { kind: 'none' },
     ecmp: f.routing.ecmp,
     maxFrameBytes,
     switchLatencyPs: ns(f.switch_latency_ns),
     linkLossRate: f.link_loss_rate,
   };
+}
+
+/** `fabric.subnet_manager` in run-time units; only InfiniBand links have VL15. */
+function subnetManager(f: FabricConfig, ib: boolean): FabricOptions['subnetManager'] {
+  const sm = f.subnet_manager;
+  if (sm === undefined) return undefined;
+  if (!ib) throw new ConfigError('the subnet manager and VL15 exist only on InfiniBand links; use transport.kind infiniband or leave subnet_manager out', { field: 'fabric.subnet_manager' });
+  return { host: sm.host, startPs: us(sm.start_us), intervalPs: us(sm.sweep_interval_us), maxOnWire: sm.max_wire_smps };
 }

@@ -186,9 +186,33 @@ export const ecnSchema = z
         message: 'kmin_bytes must be below kmax_bytes',
         path: ['kmin_bytes'],
       }),
+    // IB CC switch settings (IBA Annex A10 SwitchCongestionSetting); defaults and sources in src/fabric/marking/ib-fecn.ts
+    z
+      .object({
+        kind: z.literal('ib-fecn').describe('InfiniBand FECN marking (IBA Annex A10): Threshold, Marking_Rate and Packet_Size as a subnet manager sets them'),
+        threshold: z
+          .int()
+          .min(0)
+          .max(15)
+          .default(11)
+          .describe('4-bit Threshold: 0 no marking, 1 loose … 15 aggressive; marks above (16 − threshold)/16 of fabric.credit.vl_buffer_bytes queued for the VL (default 11, LLNL opensm-cc-optimizer)'),
+        marking_rate: z
+          .int()
+          .min(0)
+          .max(65535)
+          .default(15)
+          .describe('Marking_Rate: eligible packets between two FECN marks at a port (0: mark every one; default 15, LLNL opensm-cc-optimizer)'),
+        packet_size: z
+          .int()
+          .min(0)
+          .max(255)
+          .default(1)
+          .describe('Packet_Size in 64-byte credits: smaller packets are never marked (default 1, LLNL opensm-cc-optimizer)'),
+      })
+      .strict(),
   ])
   .default(() => ({ kind: 'none' as const }))
-  .describe("ECN marking: 'none', 'threshold' (k_bytes) or 'red' (kmin_bytes, kmax_bytes, pmax)");
+  .describe("ECN marking: 'none', 'threshold' (k_bytes), 'red' (kmin_bytes, kmax_bytes, pmax) or 'ib-fecn' (threshold, marking_rate, packet_size)");
 
 const routingObject = z
   .object({
@@ -201,6 +225,12 @@ const routingObject = z
       .default('shortest')
       .describe(
         "'shortest': every shortest path; 'updown': up*/down* routing (deadlock-free: no cyclic buffer dependency), the shortest legal paths; OpenSM's names: 'minhop' = shortest, 'updn' = updown, 'ftree': one shortest path per destination spread by destination-mod-k over the up-links (fat trees) (default 'shortest')",
+      ),
+    adaptive: z
+      .boolean()
+      .default(false)
+      .describe(
+        'adaptive routing: every switch sends each packet to the candidate port (of the algorithm: every shortest or legal up*/down* port) with the fewest queued bytes, ties to the static choice; packets of one flow may then arrive out of order (default false)',
       ),
     root: z
       .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
@@ -290,6 +320,21 @@ const fabricObject = z
       .union(IB_WIDTHS.map((w) => z.literal(w)) as unknown as [z.ZodLiteral<1>, z.ZodLiteral<2>, z.ZodLiteral<4>, z.ZodLiteral<8>, z.ZodLiteral<12>])
       .default(4)
       .describe('lanes per link with ib_speed: 1, 2, 4, 8 or 12 (default 4)'),
+    subnet_manager: z
+      .object({
+        host: z.string().min(1).describe('the host running the subnet manager, by node key (required)'),
+        sweep_interval_us: z
+          .number()
+          .min(0)
+          .max(1e9)
+          .default(1e7)
+          .describe("µs between sweeps (default 10 s: OpenSM's sweep_interval; 0: one sweep)"),
+        start_us: z.number().min(0).max(1e9).default(0).describe('µs of the first sweep (default 0)'),
+        max_wire_smps: z.int().min(1).max(1024).default(4).describe("SMPs outstanding at once (default 4: OpenSM's max_wire_smps)"),
+      })
+      .strict()
+      .optional()
+      .describe('InfiniBand subnet manager traffic on VL15: each sweep sends a 290-byte SMP to every other host and gets one back; VL15 needs no credits and goes ahead of every data VL (infiniband only; absent: none)'),
     vlan_tag: z.boolean().default(false).describe('add an 802.1Q tag (4 bytes) to every frame'),
     link_loss_rate: z
       .number()

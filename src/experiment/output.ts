@@ -27,13 +27,14 @@ import { VERSION } from '../version.js';
 import { PAUSE_FAULT } from './faults.js';
 import { writeRdmaResults } from './rdma-output.js';
 import { writeCpuResults } from './cpu-output.js';
+import { writePcieResults } from './pcie-output.js';
 import type { RunResult } from './run.js';
 
 /** Columns of flows.csv. */
 export const FLOWS_COLUMNS = [
   'flow_id', 'src', 'dst', 'transport', 'verb', 'bytes', 'start_ns', 'recv_done_ns', 'finish_ns',
   'fct_ns', 'ideal_fct_ns', 'slowdown', 'packets_sent', 'retx_packets', 'timeouts', 'ecn_marked',
-  'delivered_bytes', 'pause_delay_ns', 'nic_paused_ns', 'pauses_triggered', 'status',
+  'delivered_bytes', 'pause_delay_ns', 'nic_paused_ns', 'pauses_triggered', 'status', 'spurious_retx',
 ] as const;
 
 /** Columns of ports.csv. */
@@ -96,7 +97,7 @@ export function writeResults(result: RunResult, dir: string, meta: { file?: stri
           r.id, fabric.hostKeys[r.src]!, fabric.hostKeys[r.dst]!, r.transport, r.verb, r.bytes, psToNs(r.start),
           r.recvDone >= 0 ? psToNs(r.recvDone) : NaN, done ? psToNs(r.finish) : NaN, psToNs(fct), psToNs(r.idealFct),
           fct / r.idealFct, r.packetsSent, r.retxPackets, r.timeouts, r.ecnMarked, r.deliveredBytes,
-          r.deliveredPackets > 0 ? psToNs(r.pauseDelayPs / r.deliveredPackets) : 0, psToNs(r.nicPausedPs), triggers[i]!, r.status,
+          r.deliveredPackets > 0 ? psToNs(r.pauseDelayPs / r.deliveredPackets) : 0, psToNs(r.nicPausedPs), triggers[i]!, r.status, r.spuriousRetx,
         ];
       }),
     ),
@@ -147,6 +148,7 @@ export function writeResults(result: RunResult, dir: string, meta: { file?: stri
   // messages.csv (one row per RDMA work request) and the applications' tables (perftest.csv, rpc.csv)
   const tableFiles = writeRdmaResults(dir, result.messages ?? null, result.tables ?? [], fabric.hostKeys);
   tableFiles.push(...writeCpuResults(dir, result.hostStacks, fabric.hostKeys, durationPs));
+  tableFiles.push(...writePcieResults(dir, result.hostStacks, fabric.hostKeys, durationPs));
 
   const summary = summarize(flows, c, fabric.traffic, result.simTimePs, result.events);
   const summaryCols = [...SUMMARY_LEAD_COLUMNS, ...Object.keys(summary)];

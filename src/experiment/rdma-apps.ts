@@ -7,8 +7,7 @@ import type { Simulator } from '../sim/simulator.js';
 import type { Time } from '../sim/time.js';
 import type { CompletionQueue } from '../transport/rdma/completion-queue.js';
 import { VerbsError } from '../transport/rdma/errors.js';
-import type { QueuePair } from '../transport/rdma/queue-pair.js';
-import type { RdmaRuntime } from '../transport/rdma/runtime.js';
+import type { VerbsQp, VerbsRuntime } from '../transport/rdma/verbs-runtime.js';
 import type { AppCq, AppQp, AppQpOptions, RdmaApi, RdmaApp } from '../workload/rdma-app.js';
 
 /** A result table an application recorded (written as `<name>.csv`). */
@@ -53,7 +52,7 @@ class AppRunner implements RdmaApi, Actor {
 
   constructor(
     private readonly sim: Simulator,
-    private readonly rt: RdmaRuntime,
+    private readonly rt: VerbsRuntime,
     private readonly app: RdmaApp,
     private readonly rec: FlowRecord,
     private readonly flows: FlowTable,
@@ -70,11 +69,11 @@ class AppRunner implements RdmaApi, Actor {
   }
 
   get mtu(): number {
-    return this.rt.env.framing.mtu;
+    return this.rt.mtu;
   }
 
   get maxInline(): number {
-    return this.rt.env.devices.limits.maxInline;
+    return this.rt.devices.limits.maxInline;
   }
 
   hostName(host: number): string {
@@ -99,7 +98,7 @@ class AppRunner implements RdmaApi, Actor {
   }
 
   connect(a: AppQp, b: AppQp): void {
-    this.rt.connect(a as QueuePair, b as QueuePair, `app${this.rec.id}/${a.qpn}`);
+    this.rt.connect(a as VerbsQp, b as VerbsQp, `app${this.rec.id}/${a.qpn}`);
   }
 
   schedule(delayPs: Time, tag: number): void {
@@ -115,7 +114,7 @@ class AppRunner implements RdmaApi, Actor {
   }
 
   nicCache(host: number): { hits: number; misses: number } {
-    const d = this.rt.env.devices.get(host);
+    const d = this.rt.devices.get(host);
     return { hits: d.cacheHits, misses: d.cacheMisses };
   }
 
@@ -128,7 +127,7 @@ class AppRunner implements RdmaApi, Actor {
   }
 
   /** QpListener: a WRITE landed; the app's polling loop sees it at `at`. */
-  onWriteLanded(qp: QueuePair, bytes: number, at: Time): void {
+  onWriteLanded(qp: VerbsQp, bytes: number, at: Time): void {
     if (this.app.onWrite === undefined) return;
     this.landed.push(bytes);
     this.sim.at(at, this, EV_WRITE, qp.qpn);
@@ -147,7 +146,7 @@ class AppRunner implements RdmaApi, Actor {
     try {
       fn();
     } catch (e) {
-      if (e instanceof VerbsError) throw new ConfigError(`${this.app.label}: ${e.message}`, { file: this.file, field: 'workload' });
+      if (e instanceof VerbsError) throw new ConfigError(`${this.app.label}: ${e.message}`, { file: this.file, field: e.field ?? 'workload' });
       throw e;
     }
   }
@@ -159,7 +158,7 @@ class AppRunner implements RdmaApi, Actor {
  */
 export function startApps(
   apps: readonly RdmaApp[],
-  rt: RdmaRuntime | null,
+  rt: VerbsRuntime | null,
   ctx: { sim: Simulator; flows: FlowTable; transport: string; hostKeys: readonly string[]; file?: string | undefined },
 ): AppTables {
   const tables = new AppTables();

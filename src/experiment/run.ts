@@ -18,10 +18,12 @@ import { idealMessageFct } from '../transport/rdma/ideal.js';
 import { MessageLog } from '../transport/rdma/message-log.js';
 import { RdmaDevices, nicLimits } from '../transport/rdma/nic-limits.js';
 import { RdmaRuntime } from '../transport/rdma/runtime.js';
+import type { VerbsRuntime } from '../transport/rdma/verbs-runtime.js';
 import type { RoceV2Params } from '../transport/roce-v2-params.js';
 import type { FlowSpec } from '../workload/workload.js';
 import type { RdmaApp } from '../workload/rdma-app.js';
 import { findCyclicBufferDependency } from '../fabric/routing/cbd.js';
+import { checkAdaptiveRouting } from './adaptive-routing.js';
 import { fabricOptions } from './fabric-options.js';
 import { flowTransportParams } from './flow-priority.js';
 import { resolveFlowTransports } from './flow-transports.js';
@@ -132,6 +134,7 @@ export function* runExperimentSteps(experiment: unknown, options: RunOptions = {
   const { kind: transportKind, ...transportRaw } = config.transport;
   const transport = transports.get(transportKind, { file, field: 'transport.kind' });
   const transportParams: unknown = parseWith(transport.params, transportRaw, { file, field: 'transport' });
+  checkAdaptiveRouting(config, transportParams, file);
   const { kind: ccKind, ...ccRaw } = config.cc;
   const cc = congestionControls.get(ccKind, { file, field: 'cc.kind' });
   const ccParams: unknown = parseWith(cc.params, ccRaw, { file, field: 'cc' });
@@ -141,13 +144,13 @@ export function* runExperimentSteps(experiment: unknown, options: RunOptions = {
   const flowTransports = resolveFlowTransports(prepared.flows, { transport, transportParams, framing }, framingOptions, file);
   let fabric: Fabric;
   try {
-    fabric = buildFabric(sim, prepared.topology, fabricOptions(config.fabric, flowTransports.maxFrameBytes, transport.linkLayer));
+    fabric = buildFabric(sim, prepared.topology, fabricOptions(config.fabric, flowTransports.maxFrameBytes, transport.linkLayer, (transportParams as { lmc?: number }).lmc ?? 0));
   } catch (e) {
     throw e instanceof ConfigError ? e.inFile(file) : e;
   }
   installFaults(sim, fabric, config.faults, prepared.hosts, file);
   // lossless traffic can deadlock only if its routes have a cyclic buffer dependency
-  const cbd = fabric.guards !== null || fabric.creditLoops !== null ? findCyclicBufferDependency(fabric) : null;
+  const cbd = fabric.guards !== null || fabric.creditLoops !== null ? findCyclicBufferDependency(fabric.routingView()) : null;
 
   const connections: Endpoint[] = [];
   const nics: Nic[] = [];
@@ -160,7 +163,7 @@ export function* runExperimentSteps(experiment: unknown, options: RunOptions = {
     fabric.hostIngress(h).handler = host;
   }
   // host stack models (src/host/): absent or `ideal`, packets reach the transport on arrival
-  const hostStacks = config.hosts !== undefined ? installHostStacks(sim, fabric, hostList, config.hosts) : null;
+  const hostStacks = config.hosts !== undefined ? installHostStacks(sim, fabric, hostList, config.hosts, { file, transport: transport.name }) : null;
 
   const flows = new FlowTable();
   const entropy = sim.rng.fork('connections');
@@ -171,21 +174,25 @@ export function* runExperimentSteps(experiment: unknown, options: RunOptions = {
   const hops = (ports: ReturnType<Fabric['path']>): Hop[] => ports.map((p) => ({ rateBps: p.rateBps, delayPs: p.link.delay, overheadBytes: p.overheadBytes, cutThroughLeadPs: p.cutThroughLeadPs }));
   // the RDMA verbs layer: NIC limits, message log, and connections made by applications
   const limits = nicLimits(config.nic);
-  const messages = framing.rdma === undefined ? null : new MessageLog();
+  const messages = framing.rdma === undefined && transport.verbsRuntime === undefined ? null : new MessageLog();
   const qpEntropy = sim.rng.fork('rdma-qps');
-  const rdma =
-    framing.rdma === undefined
-      ? null
-      : new RdmaRuntime({
-          sim, pool: fabric.pool, traffic: fabric.traffic, flows, nics, endpoints: connections, framing: framing.rdma,
-          params: transportParams as RoceV2Params, devices: new RdmaDevices(limits), messages, feedback,
-          flowHash: (src, dst, e) => transport.flowHash(src, dst, e, transportParams),
-          entropy: () => qpEntropy.uint32(),
-          makeCc: (src, dst, flowHash, label) => {
-            const baseRttPs = idealFct(hops(fabric.path(src, dst, flowHash)), hops(fabric.path(dst, src, flowHash ^ 0x5bd1e995)), 1, () => framing.maxFrameBytes, framing.ackFrameBytes, switchLatency);
-            return cc.create(ccParams, { sim, lineRateBps: fabric.hostPort(src).rateBps, mtu: config.fabric.mtu, baseRttPs, rng: ccRng.fork(label) });
-          },
-        });
+  const baseRtt = (src: number, dst: number, flowHash: number): number =>
+    idealFct(hops(fabric.path(src, dst, flowHash)), hops(fabric.path(dst, src, flowHash ^ 0x5bd1e995)), 1, () => framing.maxFrameBytes, framing.ackFrameBytes, switchLatency);
+  const verbsEnv = {
+    sim, pool: fabric.pool, traffic: fabric.traffic, flows, nics, endpoints: connections, devices: new RdmaDevices(limits), messages, feedback,
+    flowHash: (src: number, dst: number, e: number) => transport.flowHash(src, dst, e, transportParams),
+    entropy: () => qpEntropy.uint32(),
+    posting: hostStacks?.posting ?? null,
+    makeCc: (src: number, dst: number, flowHash: number, label: string) => {
+      const baseRttPs = baseRtt(src, dst, flowHash);
+      return cc.create(ccParams, { sim, lineRateBps: fabric.hostPort(src).rateBps, mtu: config.fabric.mtu, baseRttPs, rng: ccRng.fork(label), sl: (transportParams as { priority?: number }).priority });
+    },
+  };
+  // RoCE and InfiniBand: the IB transport's verbs runtime; iWARP: its own (transport.verbsRuntime)
+  const rdma: VerbsRuntime | null =
+    framing.rdma !== undefined
+      ? new RdmaRuntime({ ...verbsEnv, framing: framing.rdma, params: transportParams as RoceV2Params })
+      : (transport.verbsRuntime?.({ ...verbsEnv, params: transportParams, baseRttPs: baseRtt }, transportParams, framing, framingOptions) ?? null);
   for (const [i, spec] of prepared.flows.entries()) {
     // the flow's transport: the experiment's, or its own from a `mix` part (shadows the outer names)
     const { transport, transportParams, framing, main: mainTransport } = flowTransports.perFlow[i]!;
@@ -224,6 +231,7 @@ export function* runExperimentSteps(experiment: unknown, options: RunOptions = {
         mtu: framing.mss ?? config.fabric.mtu,
         baseRttPs,
         rng: ccRng.fork(String(i)),
+        sl: spec.priority ?? (transportParams as { priority?: number }).priority,
       }),
       feedback,
       flowHash,

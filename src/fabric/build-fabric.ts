@@ -11,15 +11,19 @@ import { LosslessGuards, type LosslessGuardOptions } from './flow-control/lossle
 import { CreditGate, type CreditSettings } from './flow-control/credit.js';
 import { CreditLoopDetector, DEFAULT_CREDIT_LOOP_CHECK_PS } from './flow-control/credit-loop.js';
 import { IngressPort } from './ingress-port.js';
+import { SubnetManager, Vl15Forwarding } from './management/subnet-manager.js';
 import { Link } from './link.js';
 import type { EcnMarker } from './marking/marker.js';
 import { RedMarker } from './marking/red.js';
 import { ThresholdMarker } from './marking/threshold.js';
+import { IbFecnMarker } from './marking/ib-fecn.js';
 import { PacketPool, type Packet } from './packet.js';
 import { FlowHashEcmp, PacketSpray, mix32, type PathSelector } from './routing/ecmp.js';
 import { Fib, MAX_FIB_ENTRIES } from './routing/fib.js';
 import { buildUpDownFib, upDownRootIndices } from './routing/updown.js';
 import { buildFtreeFib } from './routing/ftree.js';
+import { buildLft, lidHostNodes } from './routing/lid-routing.js';
+import type { RoutingView } from './routing/cbd.js';
 import { Dwrr } from './scheduler/dwrr.js';
 import type { Scheduler } from './scheduler/scheduler.js';
 import { StrictPriority } from './scheduler/strict-priority.js';
@@ -49,12 +53,23 @@ export interface FabricOptions {
     /** Deadlock detection, PFC watchdog, lossless-drop policy (flow-control/lossless-guards.ts). */
     guards?: LosslessGuardOptions | undefined;
   };
+  /**
+   * InfiniBand LID routing: the switches forward by the subnet manager's linear forwarding tables
+   * (routing/lid-routing.ts), 2^lmc LIDs per host, instead of the FIB and ECMP; absent: FIB + ECMP.
+   */
+  lidRouting?: { lmc: number } | undefined;
+  /**
+   * InfiniBand subnet manager traffic on VL15 (management/subnet-manager.ts): the SM's host by
+   * node key, first sweep and sweep interval, ps, SMPs outstanding at once; absent: none.
+   */
+  subnetManager?: { host: string; startPs: number; intervalPs: number; maxOnWire: number } | undefined;
   /** Routing algorithm (default shortest paths) and, for up*\/down*, the root switches by node key. */
-  routing?: { algorithm: 'shortest' | 'updown' | 'ftree'; roots?: readonly string[] | undefined } | undefined;
+  routing?: { algorithm: 'shortest' | 'updown' | 'ftree'; roots?: readonly string[] | undefined; adaptive?: boolean | undefined } | undefined;
   ecn:
     | { kind: 'none' }
     | { kind: 'threshold'; kBytes: number }
-    | { kind: 'red'; kminBytes: number; kmaxBytes: number; pmax: number };
+    | { kind: 'red'; kminBytes: number; kmaxBytes: number; pmax: number }
+    | { kind: 'ib-fecn'; thresholdBytes: number; markingRate: number; minFrameBytes: number };
   ecmp: 'hash' | 'spray';
   /** Largest frame any transport sends (for headroom sizing). */
   maxFrameBytes: number;
@@ -114,7 +129,14 @@ export class Fabric {
   readonly ingress: IngressPort[] = [];
   readonly links: Link[] = [];
   readonly switches: Switch[] = [];
+  /** Every switch's candidate ports per destination host (shortest paths, up*\/down* or ftree). */
   readonly fib: Fib;
+  /** InfiniBand LID routing: the subnet manager's linear forwarding tables, a column per LID (routing/lid-routing.ts); null without. */
+  readonly lft: Fib | null = null;
+  /** LID mask control of the LID routing: 2^lmc LIDs per host (0 without LID routing). */
+  readonly lmc: number = 0;
+  /** Adaptive routing: every switch's candidate ports per destination host, among which it picks per packet; null: static routing. */
+  readonly adaptive: Fib | null = null;
 
   constructor(
     readonly sim: Simulator,
@@ -180,6 +202,18 @@ export class Fabric {
       options.routing?.algorithm === 'updown'
         ? buildUpDownFib(this.adjStart, this.adjPeer, this.switchOf, this.hostNode, upDownRootIndices(options.routing.roots ?? [], nodeId, this.switchOf)).fib
         : Fib.build(this.adjStart, this.adjPeer, this.switchOf, this.hostNode);
+    if (options.lidRouting !== undefined) {
+      const lmc = options.lidRouting.lmc;
+      if (Fib.entries(switches, hostNodes.length << lmc) > MAX_FIB_ENTRIES) {
+        throw new ConfigError(
+          `transport.lmc ${lmc} gives ${(hostNodes.length << lmc).toLocaleString('en-US')} LIDs: the forwarding tables would need more than the ${MAX_FIB_ENTRIES.toLocaleString('en-US')} entries a run supports; use a smaller lmc`,
+          { field: 'transport.lmc' },
+        );
+      }
+      this.lmc = lmc;
+      this.lft = buildLft(options.routing?.algorithm === 'ftree' ? 'dmodk' : 'balance', this.fib, lmc, this.adjStart, this.adjPeer, this.switchOf, this.hostNode);
+    }
+    if (options.routing?.adaptive === true) this.adaptive = this.fib;
     if (options.routing?.algorithm === 'ftree') this.fib = buildFtreeFib(this.fib, this.adjStart, this.adjPeer, this.switchOf, this.hostNode);
 
     const rng = sim.rng.fork('fabric');
@@ -284,8 +318,14 @@ export class Fabric {
         if (options.pfc.headroomBytes !== undefined) this.checkHeadroom(local, options.pfc.headroomBytes);
       }
       const selector: PathSelector = options.ecmp === 'spray' ? new PacketSpray(spray.fork(String(sw))) : new FlowHashEcmp(mix32(ecmpSalt ^ Math.imul(sw + 1, 0x9e3779b9)));
-      const s = new Switch(node, sw, local, this.fib, selector, buffer, pfc, this.makeMarker(red), this.pool, this.counters, drops);
+      const s = new Switch(node, sw, local, this.fib, selector, buffer, pfc, this.makeMarker(red, local.length), this.pool, this.counters, drops);
       s.credit = credit !== null;
+      s.adaptive = this.adaptive;
+      if (this.lft !== null) {
+        s.lft = this.lft;
+        s.lidBits = this.lmc;
+        s.lidMask = (1 << this.lmc) - 1;
+      }
       s.slToVl = this.slToVlTable(node, local.length, slToVlPorts);
       if (pfc !== null) pfc.culprit = (l, p) => s.topContributor(l, p);
       if (options.switchLatencyPs > 0) {
@@ -299,6 +339,7 @@ export class Fabric {
       }
       this.switches.push(s);
     }
+    if (options.subnetManager !== undefined) this.subnetManager = this.startSubnetManager(options.subnetManager);
     if (pfcMask !== 0) this.guards = new LosslessGuards(this, pfcMask, options.pfc.guards ?? {});
     const loopCheck = options.creditLoopCheckPs ?? DEFAULT_CREDIT_LOOP_CHECK_PS;
     if (credit !== null && loopCheck > 0) {
@@ -321,6 +362,26 @@ export class Fabric {
       for (let sl = 0; sl < SL_COUNT; sl++) t[local * SL_COUNT + sl] = row?.[sl] ?? (sl < 8 ? sl : 0);
     }
     return t;
+  }
+
+  /** The subnet manager and the hosts' agents, sending SMPs on VL15; null when the run has none. */
+  subnetManager: SubnetManager | null = null;
+
+  /** Creates the subnet manager and gives every interface its VL15 handler (switches forward, hosts answer). */
+  private startSubnetManager(o: NonNullable<FabricOptions['subnetManager']>): SubnetManager {
+    const smHost = this.hostKeys.indexOf(o.host);
+    if (smHost < 0) {
+      throw new ConfigError(`no host '${o.host}' (hosts are ${this.hostKeys.slice(0, 4).join(', ')}${this.hostKeys.length > 4 ? ', …' : ''}); name the subnet manager's host by its node key`, {
+        field: 'fabric.subnet_manager.host',
+      });
+    }
+    const sm = new SubnetManager(this.sim, this.pool, (h) => this.hostPort(h), this.hostCount, smHost, o.startPs, o.intervalPs, o.maxOnWire);
+    for (const s of this.switches) {
+      const forward = new Vl15Forwarding(s);
+      for (const port of s.ports) this.ingress[port.index]!.management = forward;
+    }
+    for (let h = 0; h < this.hostCount; h++) this.hostIngress(h).management = sm.agent(h);
+    return sm;
   }
 
   /** PFC deadlock detection, watchdog and lossless-drop policy; null without PFC. */
@@ -369,12 +430,22 @@ export class Fabric {
         const node = this.adjPeer[out[out.length - 1]!.index]!;
         if (node === this.hostNode[dst]) return out;
         const sw = this.switches[this.switchOf[node]!]!;
-        out.push(this.options.ecmp === 'spray' ? sw.ports[this.fib.port(this.fib.start(sw.index, dst))]! : sw.route(probe));
+        out.push(this.options.ecmp === 'spray' && this.lft === null ? sw.ports[this.fib.port(this.fib.start(sw.index, dst))]! : sw.route(probe));
       }
     } finally {
       this.pool.release(probe);
     }
     throw new Error(`fabricsim internal error: no path from host ${src} to host ${dst}`);
+  }
+
+  /**
+   * The routing as the cyclic-buffer-dependency check walks it: the FIB with every candidate,
+   * with LID routing the LFTs with a column per LID, with adaptive routing every candidate.
+   */
+  routingView(): RoutingView {
+    if (this.adaptive !== null) return { adjStart: this.adjStart, adjPeer: this.adjPeer, portPeer: this.portPeer, switchOf: this.switchOf, hostNode: this.hostNode, fib: this.adaptive };
+    if (this.lft === null) return this;
+    return { adjStart: this.adjStart, adjPeer: this.adjPeer, portPeer: this.portPeer, switchOf: this.switchOf, hostNode: lidHostNodes(this.hostNode, this.lmc), fib: this.lft };
   }
 
   /** Things about the fabric's configuration the user should know (too little PFC headroom). */
@@ -407,8 +478,9 @@ export class Fabric {
     return s.kind === 'dwrr' ? new Dwrr(s.weights, s.quantumBytes) : new StrictPriority();
   }
 
-  private makeMarker(rng: import('../sim/rng.js').Rng): EcnMarker | null {
+  private makeMarker(rng: import('../sim/rng.js').Rng, ports: number): EcnMarker | null {
     const e = this.options.ecn;
+    if (e.kind === 'ib-fecn') return new IbFecnMarker(e.thresholdBytes, e.markingRate, e.minFrameBytes, ports);
     if (e.kind === 'threshold') return new ThresholdMarker(e.kBytes);
     if (e.kind === 'red') return new RedMarker(e.kminBytes, e.kmaxBytes, e.pmax, rng);
     return null;

@@ -51,6 +51,11 @@ export interface PauseObserver {
   onPauseChange(port: EgressPort, priority: number, paused: boolean, quanta: number): void;
 }
 
+/** Sees the frames an egress port holds, one call each ({@link EgressPort.visitClass}). */
+export interface HeldVisitor {
+  visitHeld(pkt: Packet): void;
+}
+
 /**
  * The transmit side of one interface: 8 traffic-class FIFOs, a scheduler, a control-frame queue
  * that goes first and is never paused, the per-priority PFC pause state set by frames from the
@@ -168,6 +173,18 @@ export class EgressPort implements Actor {
       const q = this.queues[c]!;
       for (let i = 0; i < q.length; i++) fn(q.at(i)!);
     }
+  }
+
+  /**
+   * Shows `visitor` the frames this port holds that can be of class `c`: the frame being
+   * serialized (any class) unless handed over, the control frames, and class `c`'s queue. The
+   * allocation-free form of {@link forEachHeld} for one class (PAUSE blame, src/fabric/switch.ts).
+   */
+  visitClass(c: number, visitor: HeldVisitor): void {
+    if (this.current !== null && !this.handedOver) visitor.visitHeld(this.current);
+    for (let i = 0; i < this.control.length; i++) visitor.visitHeld(this.control.at(i)!);
+    const q = this.queues[c]!;
+    for (let i = 0; i < q.length; i++) visitor.visitHeld(q.at(i)!);
   }
 
   /** Frame bytes of class `c`'s head packet, 0 if none. */

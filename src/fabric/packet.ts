@@ -15,6 +15,12 @@ export const FRAME_PFC = 1;
  * blocks) in `pfcQuanta` (see flow-control/credit.ts).
  */
 export const FRAME_CREDIT = 2;
+/**
+ * An InfiniBand subnet management packet (SMP) on VL15 (management/subnet-manager.ts): routed
+ * by destination like data, but outside flow control: it consumes and returns no credits, is
+ * never paused, and leaves every port ahead of the data VLs (VL arbitration does not apply).
+ */
+export const FRAME_SMP = 3;
 
 /**
  * One packet shape for every protocol, pooled. Fabric fields describe the frame on the wire;
@@ -36,7 +42,7 @@ export class Packet {
   flowHash = 0;
   /** ECN field: 0 not-ECT, 2 ECT(0), 3 CE. */
   ecn = 0;
-  /** FRAME_DATA, FRAME_PFC or FRAME_CREDIT. */
+  /** FRAME_DATA, FRAME_PFC, FRAME_CREDIT or FRAME_SMP. */
   frame = FRAME_DATA;
   /** PFC frames: the priority they pause and the pause time in quanta (0 = resume). */
   pfcPriority = 0;

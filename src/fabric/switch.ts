@@ -5,7 +5,7 @@ import {
   PC_LOSSLESS_DROPS,
   type PortCounters,
 } from '../metrics/port-counters.js';
-import type { EgressOwner, EgressPort } from './egress-port.js';
+import type { EgressOwner, EgressPort, HeldVisitor } from './egress-port.js';
 import type { PfcIngress } from './flow-control/pfc.js';
 import type { FrameHandler } from './ingress-port.js';
 import type { Link } from './link.js';
@@ -33,7 +33,7 @@ export interface DropObserver {
  * the shared buffer (lossy classes by threshold, lossless classes by PFC), ECN marking on
  * enqueue, and buffer/PFC release when a packet has left.
  */
-export class Switch implements FrameHandler, EgressOwner, PacketSink {
+export class Switch implements FrameHandler, EgressOwner, PacketSink, HeldVisitor {
   constructor(
     /** Node id. */
     readonly node: number,
@@ -51,11 +51,59 @@ export class Switch implements FrameHandler, EgressOwner, PacketSink {
     private readonly drops: DropObserver,
   ) {}
 
-  /** The egress port the FIB and the path selector give for `pkt`. */
+  /**
+   * InfiniBand LID routing (routing/lid-routing.ts): the subnet manager's linear forwarding table,
+   * one port per destination LID, column `dst << lidBits | (flowHash & lidMask)` (the packet's
+   * `flowHash` carries its DLID's offset from the host's base LID); null: the FIB and the path
+   * selector (ECMP).
+   */
+  lft: Fib | null = null;
+  lidBits = 0;
+  lidMask = 0;
+
+  /**
+   * Adaptive routing (`fabric.routing.adaptive`): the candidate ports of every destination host
+   * (every minimal / legal port, before the LFT or ECMP narrows them to one); null: static routing.
+   */
+  adaptive: Fib | null = null;
+
+  // PAUSE blame scratch (topContributor / visitHeld), reused so a PAUSE allocates nothing
+  private blameBytes = new Float64Array(64);
+  private readonly blameTouched: number[] = [];
+  private blameLocal = 0;
+  private blameP = 0;
+  private blamePaused = false;
+  private blocked = 0;
+  private congested = 0;
+
+  /** The egress port for `pkt`: the static choice (LFT, or FIB + path selector), or with adaptive routing the least-loaded candidate. */
   route(pkt: Packet): EgressPort {
-    const n = this.fib.count(this.index, pkt.dst);
-    const start = this.fib.start(this.index, pkt.dst);
-    return this.ports[this.fib.port(n === 1 ? start : start + this.selector.select(pkt, n))]!;
+    const lft = this.lft;
+    let out: EgressPort;
+    if (lft !== null) {
+      out = this.ports[lft.port(lft.start(this.index, (pkt.dst << this.lidBits) | (pkt.flowHash & this.lidMask)))]!;
+    } else {
+      const n = this.fib.count(this.index, pkt.dst);
+      const start = this.fib.start(this.index, pkt.dst);
+      out = this.ports[this.fib.port(n === 1 ? start : start + this.selector.select(pkt, n))]!;
+    }
+    return this.adaptive === null ? out : this.leastLoaded(pkt.dst, out);
+  }
+
+  /**
+   * Adaptive routing's choice: among the candidate ports toward host `dst`, the one with the
+   * fewest bytes queued (all VLs); ties keep the static choice `fixed`, then the lowest port.
+   */
+  private leastLoaded(dst: number, fixed: EgressPort): EgressPort {
+    const a = this.adaptive!;
+    const n = a.count(this.index, dst);
+    const start = a.start(this.index, dst);
+    let best = fixed;
+    for (let i = 0; i < n; i++) {
+      const port = this.ports[a.port(start + i)]!;
+      if (port.totalBytes < best.totalBytes || (port.totalBytes === best.totalBytes && best !== fixed && port.local < best.local)) best = port;
+    }
+    return best;
   }
 
   /**
@@ -118,7 +166,7 @@ export class Switch implements FrameHandler, EgressOwner, PacketSink {
     c = pkt.priority;
     // IB CC (IBA A10.2.1): a port out of credits on the VL is a victim of congestion further on,
     // not its root, and does not mark FECN (Victim_Mask = 0); Ethernet ports have no credit gate
-    if (this.marker !== null && pkt.ecn === 2 && (out.credits === null || out.credits.fits(pkt)) && this.marker.mark(out.queueBytes[c]!)) {
+    if (this.marker !== null && pkt.ecn === 2 && (out.credits === null || out.credits.fits(pkt)) && this.marker.mark(out.queueBytes[c]!, size, out.local)) {
       pkt.ecn = 3;
       this.counters.add(out.index, PC_ECN_MARKS, 1);
     }
@@ -133,28 +181,43 @@ export class Switch implements FrameHandler, EgressOwner, PacketSink {
    * congestion from elsewhere); -1 if none. Scans the queues, so it runs only when a PAUSE is sent.
    */
   topContributor(local: number, p: number): number {
-    const bytes = new Map<number, number>();
-    let blocked = 0;
-    let congested = 0;
+    this.blameLocal = local;
+    this.blameP = p;
+    this.blocked = 0;
+    this.congested = 0;
     for (const port of this.ports) {
-      const paused = port.isPaused(p);
-      port.forEachHeld((pkt) => {
-        if (pkt.ingress !== local || pkt.priority !== p || pkt.conn < 0) return;
-        if (paused) blocked += pkt.frameBytes;
-        else congested += pkt.frameBytes;
-        bytes.set(pkt.conn, (bytes.get(pkt.conn) ?? 0) + pkt.frameBytes);
-      });
+      this.blamePaused = port.isPaused(p);
+      port.visitClass(p, this);
     }
-    if (blocked > congested) return PAUSE_PROPAGATED;
     let best = -1;
     let most = 0;
-    for (const [conn, b] of bytes) {
+    const touched = this.blameTouched;
+    for (let i = 0; i < touched.length; i++) {
+      const conn = touched[i]!;
+      const b = this.blameBytes[conn]!;
       if (b > most || (b === most && conn < best)) {
         best = conn;
         most = b;
       }
+      this.blameBytes[conn] = 0;
     }
-    return best;
+    touched.length = 0;
+    return this.blocked > this.congested ? PAUSE_PROPAGATED : best;
+  }
+
+  /** {@link topContributor}'s scan: bytes per connection of the frames from ingress `blameLocal` on priority `blameP`. */
+  visitHeld(pkt: Packet): void {
+    const conn = pkt.conn;
+    if (pkt.ingress !== this.blameLocal || pkt.priority !== this.blameP || conn < 0) return;
+    if (this.blamePaused) this.blocked += pkt.frameBytes;
+    else this.congested += pkt.frameBytes;
+    if (conn >= this.blameBytes.length) {
+      const grown = new Float64Array(Math.max(conn + 1, this.blameBytes.length * 2));
+      grown.set(this.blameBytes);
+      this.blameBytes = grown;
+    }
+    if (this.blameBytes[conn] === 0) this.blameTouched.push(conn);
+    this.blameBytes[conn]! += pkt.frameBytes;
   }
 
   onTxDone(pkt: Packet): void {

@@ -5,6 +5,7 @@ import type { EgressPort, PacketSource, PauseListener } from '../fabric/egress-p
 import type { Packet } from '../fabric/packet.js';
 import type { NicHandle, SendQueue } from '../transport/endpoint.js';
 import type { TxPath } from './tx-path.js';
+import type { PcieLink } from './pcie.js';
 
 const WAKE = 0;
 
@@ -22,6 +23,8 @@ export class Nic implements PacketSource, NicHandle, Actor, PauseListener {
   private readonly wake: Timer;
   /** The host stack's transmit work (src/host/tx-path.ts); null: the ideal host, no CPU on transmit. */
   tx: TxPath | null = null;
+  /** The host's PCIe link (src/host/pcie.ts): the NIC reads each packet over it before sending; null: no PCIe model. */
+  pcie: PcieLink | null = null;
 
   constructor(
     private readonly sim: Simulator,
@@ -75,10 +78,13 @@ export class Nic implements PacketSource, NicHandle, Actor, PauseListener {
       if (pausedMask & (1 << q.priority)) continue;
       let t = q.readyAt(now);
       if (this.tx !== null && t <= now) t = Math.max(t, this.tx.readyAt());
+      if (this.pcie !== null && t <= now) t = Math.max(t, this.pcie.txReadyAt());
       if (t <= now) {
         this.rr = (idx + 1) % w;
         const pkt = q.nextPacket();
-        this.tx?.charge(pkt, now);
+        // TSO / GSO: the connection's super-segment ends unless it can send its next segment now
+        if (this.tx !== null) this.tx.charge(pkt, now, !this.tx.segments || !q.hasData() || q.readyAt(now) > now);
+        this.pcie?.tx(pkt, now);
         return pkt;
       }
       if (t < earliest) earliest = t;

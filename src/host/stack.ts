@@ -47,6 +47,92 @@ export interface StackModel {
    * `dropAfter` rx stages and are then discarded; absent: every packet passes every stage.
    */
   readonly drop?: { readonly flows: ReadonlySet<number>; readonly dropAfter: number };
+  /**
+   * Per-flow verdicts of an early program (XDP): which rx stages a packet of each connection runs
+   * and what happens to it then (pass to the transport, drop, or send back out through the NIC).
+   * Absent: every packet passes every stage (or `drop` applies).
+   */
+  readonly verdicts?: StackVerdicts;
+  /** The transport kind this stack implements in software (soft-RoCE: roce-v2); a run with another is refused. */
+  readonly transport?: string;
+  /** Host CPU work per posted send work request (`ibv_post_send` + doorbell), ns; absent or 0: free. */
+  readonly postSendNs?: number;
+  /** A program on the NIC's own cores, run before PCIe (SmartNIC, src/host/stacks/smartnic.ts); absent: none. */
+  readonly nic?: NicProgram;
+  /** Receive-side merging of a stream's segments (GRO in software, LRO in the NIC); absent: every packet pays every stage. */
+  readonly rxMerge?: RxMerge;
+  /** Transmit-side segmentation (TSO in the NIC, GSO in the driver); absent: every packet pays every tx stage. */
+  readonly txSegmentation?: TxSegmentation;
+}
+
+/**
+ * GRO / LRO (src/host/cpu.ts): consecutive data segments of one stream connection (TCP, iWARP)
+ * processed in one NAPI poll are merged into a super-packet; rx stages from index `from` on pay
+ * their per-packet cost once per super-packet (their per-byte cost still per byte), the stages
+ * before `from` once per wire packet. GRO: `from` is the stage after `gro`; LRO (the NIC merges):
+ * the driver's stage.
+ */
+export interface RxMerge {
+  readonly kind: 'gro' | 'lro';
+  /** First rx stage charged per merged super-packet. */
+  readonly from: number;
+  /** A super-packet stays below this many bytes (the first frame + the payload of the others). */
+  readonly maxBytes: number;
+  /** Most segments in one super-packet. */
+  readonly maxSegs: number;
+  /** Super-packets held at once per core (one per connection; Linux MAX_GRO_SKBS). */
+  readonly flows: number;
+}
+
+/**
+ * TSO / GSO (src/host/tx-path.ts): the data segments one stream connection sends back to back
+ * form super-segments of up to `maxBytes`; tx stages with `perSegment[s]` pay their per-packet
+ * cost once per super-segment (per-byte costs still per byte), the others once per wire packet
+ * (GSO's software segmentation, and the driver under GSO).
+ */
+export interface TxSegmentation {
+  readonly kind: 'tso' | 'gso';
+  readonly perSegment: readonly boolean[];
+  readonly maxBytes: number;
+}
+
+/**
+ * A SmartNIC program: `cores` NIC cores, each with a ring of `ringSize` packets, serve the packets
+ * before they cross PCIe, costing `stages` (as a host core's rx stages); packets of `drop.flows`
+ * are dropped after the first `drop.dropAfter` stages and never reach PCIe or a host core.
+ */
+export interface NicProgram {
+  readonly cores: number;
+  readonly ringSize: number;
+  readonly stages: readonly Stage[];
+  readonly drop?: { readonly flows: ReadonlySet<number>; readonly dropAfter: number };
+}
+
+/** XDP_PASS: the packet goes on to the transport. */
+export const VERDICT_PASS = 0;
+/** XDP_DROP: discarded after the program. */
+export const VERDICT_DROP = 1;
+/** XDP_TX: sent back out of the port it came in on. */
+export const VERDICT_TX = 2;
+/** XDP_REDIRECT: sent out toward another host (a single-NIC host: out of the same port). */
+export const VERDICT_REDIRECT = 3;
+
+/** What an early program (XDP) does with each flow's packets; see {@link StackModel.verdicts}. */
+export interface StackVerdicts {
+  /** Verdict by connection (flow_id); a connection not listed gets VERDICT_PASS. */
+  readonly byConn: ReadonlyMap<number, number>;
+  /** By verdict code: for each rx stage, 1 if a packet with that verdict runs it, 0 if it skips it. */
+  readonly runs: readonly Uint8Array[];
+  /**
+   * Where forwarded packets go, by host name (resolved to ids by src/host/setup.ts): XDP_TX to
+   * one of `backends` (a Maglev consistent hash of the flow), XDP_REDIRECT to `redirectTo`.
+   */
+  readonly backends: readonly string[];
+  readonly redirectTo: string | null;
+  /** Outer header bytes added to every forwarded frame (IP-in-IP: 20); 0: none. */
+  readonly encapBytes: number;
+  /** Driver tx ring descriptors for forwarded frames: a frame finding it full is dropped. */
+  readonly txRing: number;
 }
 
 /** A stack model variant: one file in `src/host/stacks/` and one line in the registry. */

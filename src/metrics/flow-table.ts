@@ -17,6 +17,8 @@ export class FlowRecord {
   retxPackets = 0;
   /** Retransmission timeouts. */
   timeouts = 0;
+  /** Retransmissions the receiver reported as duplicates (TCP D-SACK, RFC 2883): spurious ones. */
+  spuriousRetx = 0;
   /** Data packets that arrived with ECN CE. */
   ecnMarked = 0;
   /** Payload bytes delivered to the receiver (placed in its memory). */

@@ -12,6 +12,8 @@ export interface RunSummary {
   duration_ns: number;
   delivered_bytes: number;
   goodput_gbps: number;
+  /** Data packets delivered to receivers per second, millions (over the same span as goodput). */
+  delivered_mpps: number;
   fct_mean_ns: number;
   fct_p50_ns: number;
   fct_p95_ns: number;
@@ -39,6 +41,7 @@ export function summarize(flows: FlowTable, counters: PortCounters, traffic: Tra
   const fct: number[] = [];
   const slow: number[] = [];
   let delivered = 0;
+  let deliveredPackets = 0;
   let retx = 0;
   let timeouts = 0;
   let done = 0;
@@ -46,6 +49,7 @@ export function summarize(flows: FlowTable, counters: PortCounters, traffic: Tra
   let firstStart = Infinity;
   for (const r of flows.records) {
     delivered += r.deliveredBytes;
+    deliveredPackets += r.deliveredPackets;
     retx += r.retxPackets;
     timeouts += r.timeouts;
     if (r.start < firstStart) firstStart = r.start;
@@ -65,6 +69,7 @@ export function summarize(flows: FlowTable, counters: PortCounters, traffic: Tra
     duration_ns: endPs / 1000,
     delivered_bytes: delivered,
     goodput_gbps: span > 0 ? (delivered * 8) / (span / 1000) : 0,
+    delivered_mpps: span > 0 ? deliveredPackets / (span / 1e6) : 0,
     fct_mean_ns: mean(fct),
     fct_p50_ns: percentile(fct, 50),
     fct_p95_ns: percentile(fct, 95),

@@ -12,6 +12,7 @@ import { cdfPoints, MAX_SERIES, type Figure, type Skipped } from './run-charts.j
 export const SWEEP_METRICS: Record<string, string> = {
   slowdown_p99: 'p99 FCT slowdown',
   goodput_gbps: 'goodput (Gb/s)',
+  delivered_mpps: 'packets delivered (Mpps)',
 };
 
 /** The swept columns of a sweep's summary.csv: those between `run` and the run's own `name`. */
@@ -27,6 +28,12 @@ export function fileSafe(s: string): string {
   return s.replace(/[^A-Za-z0-9.-]+/g, '_');
 }
 
+/** A swept path as a legend names it: its last segment (`rate_gbps`), or the whole path when another axis ends the same way. */
+function legendKey(path: string, axes: readonly string[]): string {
+  const last = path.split('.').pop()!;
+  return axes.filter((a) => a.split('.').pop() === last).length > 1 ? path : last;
+}
+
 /** `metric` against swept column `axis`, one line per combination of the other swept columns. */
 export function metricByAxis(summary: Table, axis: string, axes: readonly string[], metric: string): Figure | Skipped {
   const label = SWEEP_METRICS[metric] ?? metric;
@@ -39,7 +46,7 @@ export function metricByAxis(summary: Table, axis: string, axes: readonly string
     .map((r) => ({
       x: numeric ? Number(summary.text(r, axis)) : summary.text(r, axis),
       y: summary.num(r, metric),
-      group: others.map((o) => `${o}=${summary.text(r, o)}`).join(', ') || 'all runs',
+      group: others.map((o) => `${legendKey(o, others)}=${summary.text(r, o)}`).join(', ') || 'all runs',
       run: summary.text(r, 'run'),
     }))
     .filter((v) => Number.isFinite(v.y));
@@ -63,7 +70,7 @@ export function metricByAxis(summary: Table, axis: string, axes: readonly string
         x: numeric
           ? { field: 'x', type: 'quantitative', title: axis, scale: { zero: false } }
           : { field: 'x', type: 'ordinal', title: axis, sort: order },
-        y: { field: 'y', type: 'quantitative', title: label, scale: { zero: metric === 'goodput_gbps' } },
+        y: { field: 'y', type: 'quantitative', title: label, scale: { zero: metric === 'goodput_gbps' || metric === 'delivered_mpps' } },
         ...(groups.size > MAX_SERIES ? { detail: { field: 'group', type: 'nominal' } } : color),
       },
     } as TopLevelSpec,

@@ -29,6 +29,12 @@ export interface TopologyDescription {
   host_hops: { min: number; max: number; sampled: boolean; sources: number } | null;
   /** Sum of the rates of every host's links, Gb/s. */
   host_bandwidth_gbps: number;
+  /**
+   * InfiniBand LIDs and GUIDs (node attributes `lid`, `guid`; topology/lids.ts), present only when
+   * some node has a LID: how many switches and hosts have one, the range of each, and how many
+   * nodes have a GUID.
+   */
+  lids?: { switches: number; hosts: number; switch_range: [number, number] | null; host_range: [number, number] | null; guids: number };
 }
 
 /** Summarizes `g`: counts, layers, link rates, host-to-host hop range and host bandwidth. */
@@ -57,7 +63,22 @@ export function describeTopology(g: Topology): TopologyDescription {
     links_by_rate: [...rates].sort((x, y) => x[0] - y[0]).map(([rate_gbps, links]) => ({ rate_gbps, links })),
     host_hops: hostHops(g),
     host_bandwidth_gbps: hostBandwidth,
+    ...lidSummary(g),
   };
+}
+
+/** The `lids` part of a description: absent when no node has a LID. */
+function lidSummary(g: Topology): Pick<TopologyDescription, 'lids'> {
+  const range = (xs: number[]): [number, number] | null => (xs.length === 0 ? null : [Math.min(...xs), Math.max(...xs)]);
+  const sw: number[] = [];
+  const hosts: number[] = [];
+  let guids = 0;
+  g.forEachNode((_n, a) => {
+    if (a.guid !== undefined) guids++;
+    if (a.lid !== undefined) (a.role === 'host' ? hosts : sw).push(a.lid);
+  });
+  if (sw.length + hosts.length === 0) return {};
+  return { lids: { switches: sw.length, hosts: hosts.length, switch_range: range(sw), host_range: range(hosts), guids } };
 }
 
 /** Host-to-host hop range by breadth-first search over an integer adjacency (CSR) table. */
@@ -148,5 +169,15 @@ export function formatDescription(d: TopologyDescription): string {
     `links:          ${d.links} (${d.links_by_rate.map((r) => `${r.links} × ${bandwidth(r.rate_gbps)}`).join(', ')})`,
     `host hops:      ${hops}`,
     `host bandwidth: ${bandwidth(d.host_bandwidth_gbps)}`,
+    ...(d.lids === undefined
+      ? []
+      : [
+          `LIDs:           ${[
+            d.lids.switch_range && `switches ${d.lids.switch_range[0]}..${d.lids.switch_range[1]} (${d.lids.switches})`,
+            d.lids.host_range && `hosts ${d.lids.host_range[0]}..${d.lids.host_range[1]} (${d.lids.hosts})`,
+          ]
+            .filter(Boolean)
+            .join(', ')}; ${d.lids.guids} GUIDs`,
+        ]),
   ].join('\n');
 }

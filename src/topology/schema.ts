@@ -16,6 +16,8 @@ export const nodeAttributesSchema = z
     buffer_bytes: z.number().int().positive().optional().describe('shared packet buffer of a switch, bytes'),
     subnet: z.string().optional().describe('L3 subnet label'),
     coords: z.array(z.number().int()).optional().describe('torus coordinates'),
+    lid: z.number().int().min(1).max(0xbfff).optional().describe('InfiniBand LID: a host\'s base LID or a switch\'s port-0 LID, unicast 1 … 49151'),
+    guid: z.string().regex(/^[0-9a-fA-F]{1,16}$/).optional().describe('InfiniBand GUID, up to 16 hex digits'),
   })
   .strict();
 

@@ -22,6 +22,14 @@ export interface NodeAttributes {
   subnet?: string;
   /** Coordinates for torus nodes. */
   coords?: number[];
+  /**
+   * InfiniBand LID: a host's base LID (its channel-adapter port; with LMC it owns base … base +
+   * 2^LMC − 1) or a switch's (port 0). From an ibnetdiscover import, or assigned by
+   * `assignLids` (topology/lids.ts) as a subnet manager would; unicast, 1 … 0xBFFF, unique.
+   */
+  lid?: number;
+  /** InfiniBand GUID as hex digits (node GUID of a switch, port GUID of a host's port), unique. */
+  guid?: string;
 }
 
 /** Attributes every edge (full-duplex link) carries. */

@@ -16,6 +16,8 @@ export function edgeLabel(g: Topology, edge: string): string {
  * first offending node or edge, and the fix, otherwise:
  * - at least 2 hosts; every node's role is `host`, `switch` or `router`;
  * - a switch's or router's `buffer_bytes`, when present, is a positive integer;
+ * - `lid` and `guid`, when present, are a unicast LID (1 … 0xBFFF) and 1 … 16 hex digits, each
+ *   unique;
  * - every edge is undirected, joins two different nodes, and has a finite `rate_gbps` > 0 and a
  *   finite `delay_ns` ≥ 0;
  * - every host has exactly one link, to a switch or router (multi-homed hosts are not supported yet);
@@ -40,12 +42,37 @@ function checkNodes(g: Topology, fail: Fail): void {
     if (!isRole(a.role)) {
       fail(`node '${node}' has role ${JSON.stringify(a.role)}; set its role to one of: ${NODE_ROLES.join(', ')}`);
     }
+    checkIds(node, a.lid, a.guid, fail);
     if (a.role === 'host') hosts++;
     else if (a.buffer_bytes !== undefined && !(Number.isSafeInteger(a.buffer_bytes) && a.buffer_bytes > 0)) {
       fail(`${a.role} '${node}' has buffer_bytes ${a.buffer_bytes}; give a positive whole number of bytes or leave it out`);
     }
   });
   if (hosts < 2) fail(`a topology needs at least 2 hosts (nodes with role 'host'); found ${hosts}`);
+  const lids = new Map<number, string>();
+  const guids = new Map<string, string>();
+  g.forEachNode((node, a) => {
+    if (a.lid !== undefined) {
+      const other = lids.get(a.lid);
+      if (other !== undefined) fail(`nodes '${other}' and '${node}' both have lid ${a.lid}; give every node its own LID or leave them out`);
+      lids.set(a.lid, node);
+    }
+    if (a.guid !== undefined) {
+      const other = guids.get(a.guid.toLowerCase());
+      if (other !== undefined) fail(`nodes '${other}' and '${node}' both have guid ${a.guid}; give every node its own GUID or leave them out`);
+      guids.set(a.guid.toLowerCase(), node);
+    }
+  });
+}
+
+/** A node's optional InfiniBand identifiers: a unicast LID (1 … 0xBFFF) and a GUID of 1 … 16 hex digits. */
+function checkIds(node: string, lid: unknown, guid: unknown, fail: Fail): void {
+  if (lid !== undefined && !(Number.isInteger(lid) && (lid as number) >= 1 && (lid as number) <= 0xbfff)) {
+    fail(`node '${node}' has lid ${JSON.stringify(lid)}; give a unicast LID, a whole number 1 … 49151 (0xBFFF), or leave it out`);
+  }
+  if (guid !== undefined && !(typeof guid === 'string' && /^[0-9a-fA-F]{1,16}$/.test(guid))) {
+    fail(`node '${node}' has guid ${JSON.stringify(guid)}; give up to 16 hex digits (e.g. 0002c90300000001) or leave it out`);
+  }
 }
 
 function checkEdges(g: Topology, fail: Fail): void {

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { fiveTupleHash } from '../fabric/routing/ecmp.js';
 import { BTH, ICRC } from './rdma/opcodes.js';
 import { RdmaFraming, rdmaTransportFraming } from './rdma/framing.js';
 import { RdmaRuntime } from './rdma/runtime.js';
@@ -39,7 +38,7 @@ export const infinibandParams = roceV2Params.extend({
     .min(0)
     .max(7)
     .default(0)
-    .describe('LID mask control: every host has 2^lmc LIDs and each QP sends to one of them (chosen per QP), so up to 2^lmc paths per destination (default 0: one LID, one path)'),
+    .describe('LID mask control: every host has 2^lmc LIDs, which the subnet manager routes over different ports; a QP sends to LID offset (source host mod 2^lmc), so the hosts of a switch fan out over up to 2^lmc paths per destination (default 0: one LID, one path)'),
 });
 export type InfinibandParams = z.infer<typeof infinibandParams>;
 
@@ -48,8 +47,9 @@ export type InfinibandParams = z.infer<typeof infinibandParams>;
  * Its links use credit-based flow control by default (`fabric.flow_control: auto`), carry no
  * Ethernet preamble/IFG, and run at IB data rates (`fabric.ib_speed`). `priority` is the
  * service level (SL), mapped to the virtual lane of the same number. Switches forward by
- * destination LID, so the path of a packet depends only on its destination (no per-QP entropy,
- * as with an LMC of 0); with `lmc` > 0 each QP picks one of the destination's 2^LMC LIDs.
+ * destination LID through the subnet manager's linear forwarding tables (one port per LID), so
+ * the path of a packet depends only on its DLID; with `lmc` > 0 every host has 2^LMC LIDs and a
+ * QP's DLID is the destination's base LID + (source host mod 2^LMC).
  */
 export const infiniband: TransportVariant<InfinibandParams> = {
   name: 'infiniband',
@@ -62,11 +62,11 @@ export const infiniband: TransportVariant<InfinibandParams> = {
   framing(params, { mtu }) {
     return rdmaTransportFraming(new RdmaFraming(infinibandBaseBytes(params.grh), 0, mtu));
   },
-  flowHash(_src, dst, entropy, params) {
-    // destination-based forwarding (linear forwarding tables indexed by DLID); with LMC > 0 the
-    // QP's DLID is one of the destination's 2^LMC LIDs, and each LID hashes to its own ECMP choice
-    const lids = 1 << (params?.lmc ?? 0);
-    return fiveTupleHash(0, dst, lids > 1 ? entropy % lids : 0, 0, 0);
+  flowHash(src, _dst, _entropy, params) {
+    // switches forward by DLID (the subnet manager's linear forwarding tables,
+    // fabric/routing/lid-routing.ts); the "hash" is the DLID's offset from the destination's base
+    // LID, chosen by the source: src mod 2^LMC (0 with LMC 0: one LID, one path per destination)
+    return src & ((1 << (params?.lmc ?? 0)) - 1);
   },
   connect(ctx) {
     return (ctx.rdma ?? RdmaRuntime.fromContext(ctx)).flowConnection(ctx);

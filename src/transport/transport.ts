@@ -6,7 +6,7 @@ import type { Simulator } from '../sim/simulator.js';
 import type { CcFeedback, CongestionControl } from './cc/congestion-control.js';
 import type { Endpoint, NicHandle } from './endpoint.js';
 import type { RdmaFraming } from './rdma/framing.js';
-import type { RdmaRuntime } from './rdma/runtime.js';
+import type { VerbsEnv, VerbsRuntime } from './rdma/verbs-runtime.js';
 
 /** Link-level settings a transport's framing depends on. */
 export interface FramingOptions {
@@ -33,8 +33,15 @@ export interface Framing {
   readonly mss?: number;
   /** Frame sizes per IB opcode, for transports that carry RDMA verbs (absent otherwise). */
   readonly rdma?: RdmaFraming;
+  /**
+   * The framing of a message of `verb` when it differs from a WRITE's (iWARP: a SEND's untagged
+   * DDP header is 4 bytes longer, so it carries 1424 bytes per segment instead of 1428).
+   */
+  forVerb?(verb: string): Framing;
   /** Frame bytes of a READ request, for transports without `rdma` framing that carry READs (iWARP); the responses are `frameBytes`. */
   readonly readRequestFrameBytes?: number;
+  /** True when the receiver sends nothing back (UDP): a message's ideal completion is its last packet's arrival. */
+  readonly unacknowledged?: boolean;
 }
 
 /** Everything a connection needs from the run that creates it. */
@@ -64,7 +71,7 @@ export interface ConnectionContext<P> {
    * The run's RDMA verbs runtime (NIC limits, host memory, message log, the reverse direction's
    * congestion control); RDMA transports make a private one when absent.
    */
-  rdma?: RdmaRuntime;
+  rdma?: VerbsRuntime;
 }
 
 /** How a static flow's message is posted. */
@@ -100,6 +107,11 @@ export interface TransportVariant<P = unknown> extends Variant<P> {
   framing(params: P, options: FramingOptions): Framing;
   /** A 5-tuple hash for a new connection (draws any random entropy, e.g. a UDP source port, from `entropy`). */
   flowHash(src: number, dst: number, entropy: number, params?: P): number;
+  /**
+   * The verbs runtime of a run, for transports that carry verbs without the IB transport's
+   * per-opcode framing (`Framing.rdma`, for which the run makes an `RdmaRuntime`): iWARP.
+   */
+  verbsRuntime?(env: VerbsEnv, params: P, frames: Framing, options: FramingOptions): VerbsRuntime;
   /** A new connection. */
   connect(ctx: ConnectionContext<P>): Connection;
 }

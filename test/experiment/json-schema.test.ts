@@ -64,6 +64,6 @@ describe('experimentJsonSchema', () => {
     const fabric = schema.properties.fabric;
     expect(fabric.properties.mtu).toMatchObject({ type: 'integer', minimum: 256, maximum: 4096, default: 1024 });
     expect(fabric.properties.pfc.properties.xoff_bytes.default).toBe(98304);
-    expect(optionsOf(fabric.properties.ecn).map((o) => o.properties.kind.const)).toEqual(['none', 'threshold', 'red']);
+    expect(optionsOf(fabric.properties.ecn).map((o) => o.properties.kind.const)).toEqual(['none', 'threshold', 'red', 'ib-fecn']);
   });
 });

@@ -20,7 +20,7 @@ describe('validateExperiment: defaults', () => {
       scheduler: { kind: 'strict' },
       pfc: { enabled: true, priorities: [3], xoff_bytes: 98304, xon_bytes: 81920, quanta: 65535, watchdog: { enabled: false, timeout_us: 100, action: 'drop', restore_us: 200 }, on_lossless_drop: 'error' },
       ecn: { kind: 'none' },
-      routing: { ecmp: 'hash', algorithm: 'shortest' },
+      routing: { ecmp: 'hash', algorithm: 'shortest', adaptive: false },
       switch_latency_ns: 0,
       switching: 'store-and-forward',
       flow_control: 'auto',

@@ -29,6 +29,8 @@ export function checkConservation(r: RunResult): void {
   for (const p of f.ports) p.forEachHeld(visit);
   for (const l of f.links) l.forEachInFlight(visit);
   for (const s of f.switches) s.pipeline?.forEachInFlight(visit);
+  // frames a host stack model holds: SmartNIC rings, PCIe DMA, rx rings
+  for (const rx of r.hostStacks?.rx ?? []) rx?.forEachHeld(visit);
   if (frames !== f.pool.live) throw new Error(`pool says ${f.pool.live} live frames but ${frames} are in ports and links`);
   const t = f.traffic;
   if (t.injectedPackets !== t.deliveredPackets + t.droppedPackets + dataPackets) {

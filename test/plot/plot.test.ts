@@ -57,7 +57,9 @@ describe('fabricsim plot: a run', () => {
     if (config.outputs.samples_interval_ns > 0) expect(names).toContain('throughput');
     if (result.fabric.pfcLog.length > 0) expect(names).toContain('pfc');
     else expect(r.skipped.map((s) => s.name)).toContain('pfc');
-    expect(names).not.toContain('cpu'); // no cpu.csv
+    // cpu.csv (and its figure) only when some host has a stack model
+    if (result.hostStacks != null) expect(names).toContain('cpu');
+    else expect(names).not.toContain('cpu');
     checkReport(r);
     const html = readFileSync(r.html, 'utf8');
     expect(html).toContain(`fabricsim: ${config.name}`);
@@ -95,6 +97,8 @@ describe('fabricsim plot: a sweep', () => {
     const r = await plotResults(sweepDir);
     expect(r.kind).toBe('sweep');
     expect(r.figures.map((f) => f.name).sort()).toEqual([
+      'sweep-delivered_mpps-by-fabric.mtu',
+      'sweep-delivered_mpps-by-workload.bytes',
       'sweep-fct-cdf',
       'sweep-goodput_gbps-by-fabric.mtu',
       'sweep-goodput_gbps-by-workload.bytes',

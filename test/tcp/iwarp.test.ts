@@ -23,11 +23,68 @@ describe('iWARP framing', () => {
     expect(f.fpduBytes(1)).toBe(2 + 14 + 1 + 3 + 4); // padded to 4
     const noTs = new IwarpFraming(1500, false, false, false);
     expect(noTs.mss).toBe(1440);
-    // markers: 4 bytes per 512 of FPDU; the payload shrinks to keep the FPDU within the segment
+    // markers: MULPDU = EMSS − (6 + 4·⌈1448/512⌉ + 1448 mod 4) = 1430, so 1416 payload bytes
+    // in a 1436-byte FPDU, which leaves room for the 3 markers a 1448-byte span can hold
     const m = new IwarpFraming(1500, false, true, true);
-    expect(m.fpduBytes(m.mss)).toBeLessThanOrEqual(1448);
-    expect(m.fpduBytes(m.mss + 4)).toBeGreaterThan(1448);
-    expect(m.mss).toBe(1428 - 12);
+    expect(m.mulpdu).toBe(1430);
+    expect(m.mss).toBe(1416);
+    expect(m.fpduBytes(m.mss)).toBe(1436);
+  });
+
+  it('places MPA markers every 512 bytes of the TCP stream, by stream position (RFC 5044)', () => {
+    const m = new IwarpFraming(1500, false, true, true);
+    // the stream's first FPDU begins with a marker: positions 0, 512, 1024 fall in the first 1448 bytes
+    expect(m.frameAt(1436, 0)).toBe(70 + 1436 + 12);
+    // segment k of full FPDUs starts k·1436 FPDU bytes in; its markers are those of its span
+    const markersOf = (k: number) => (m.frameAt(1436, k * 1436) - 70 - 1436) / 4;
+    const counts = Array.from({ length: 127 }, (_, k) => markersOf(k));
+    expect(new Set(counts)).toEqual(new Set([2, 3]));
+    // 127 FPDUs of 1436 bytes = 182,372 FPDU bytes: one marker per 508 of them, the first at 0
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(Math.ceil((127 * 1436) / 508));
+    // brute force: walk the stream byte by byte, a marker at every multiple of 512
+    let pos = 0;
+    for (let k = 0; k < 127; k++) {
+      let fpduLeft = 1436;
+      let markers = 0;
+      while (fpduLeft > 0) {
+        if (pos % 512 === 0) {
+          markers++;
+          pos += 4;
+        } else {
+          pos++;
+          fpduLeft--;
+        }
+      }
+      expect(markers).toBe(counts[k]);
+    }
+    // a small FPDU that starts just after a marker carries none; one that crosses 508 carries one
+    expect(m.frameAt(64, 100)).toBe(70 + 64);
+    expect(m.frameAt(64, 500)).toBe(70 + 64 + 4);
+  });
+
+  it('a WRITE with markers: each frame carries the markers its stream span holds; goodput follows', () => {
+    const bytes = 1416 * 200;
+    const r = run({
+      name: 'iwarp-markers',
+      topology: { generator: 'star', params: { hosts: 2, rate_gbps: 100, delay_ns: 1000 } },
+      fabric: { mtu: 1500 },
+      transport: { kind: 'iwarp', mpa_markers: true },
+      workload: { kind: 'flows', list: [{ src: 'h0', dst: 'h1', bytes }] },
+    });
+    const f = r.flows.records[0]!;
+    expect(f.status).toBe('done');
+    expect(f.packetsSent).toBe(200);
+    const markers = Math.ceil((200 * 1436) / 508);
+    const wire = 200 * (70 + 1436 + 20) + 4 * markers;
+    // the first frame (3 markers) is the largest: store-and-forward adds it once more
+    const lastByte = (wire * 8 * 1000) / 100 + ser(1518, 100) + 2 * 1_000_000;
+    expect(f.recvDone - f.start).toBe(lastByte);
+    expect(f.idealFct).toBe(f.finish - f.start);
+    // goodput: 1416 payload bytes per 1526 + 4·1436/508 wire bytes = 92.11 % (92.85 % without markers)
+    const goodput = (bytes * 8) / ((f.recvDone - f.start - ser(1518, 100) - 2 * 1_000_000) / 1000);
+    expect(goodput).toBeCloseTo((100 * bytes) / wire, 9);
+    expect(goodput).toBeCloseTo(92.108, 2);
+    expect(goodput).toBeLessThan((100 * 1428) / 1538);
   });
 
   it('a single WRITE alone reaches the goodput the MPA/DDP/RDMAP arithmetic predicts, to the picosecond', () => {
@@ -104,6 +161,9 @@ describe('iWARP SEND', () => {
     expect(rec.status).toBe('done');
     expect(rec.packetsSent).toBe(100);
     expect(rec.recvDone - rec.start).toBe(101 * ser(1518, 100) + 2 * 1_000_000);
+    // the ideal FCT counts the SEND's own (untagged) segments, and the final ACK
+    expect(rec.finish - rec.start).toBe(rec.idealFct);
+    expect(rec.idealFct).toBe(101 * ser(1518, 100) + 2 * 1_000_000 + 2 * (ser(70, 100) + 1_000_000));
   });
 
   it('refuses a SEND whose RECV comes late (no RNR retry in iWARP)', () => {

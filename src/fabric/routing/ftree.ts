@@ -11,8 +11,13 @@ import { Fib } from './fib.js';
  * engine makes on a fat tree (it is not OpenSM's algorithm step by step, which also balances by
  * the port counters it keeps while assigning). Down-going choices are unique in a fat tree; on
  * other topologies this is still a valid one-path shortest routing.
+ *
+ * With `lids` = 2^LMC > 1 (InfiniBand LID routing, routing/lid-routing.ts) the table has a column
+ * per destination LID, `h · lids + o` for LID offset o, and D-mod-k runs on that LID index, so
+ * the LIDs of one host leave every switch on different up-links level by level: on a k = 4 fat
+ * tree the four LIDs of LMC 2 reach their host through the four core switches.
  */
-export function buildFtreeFib(shortest: Fib, adjStart: Uint32Array, adjPeer: Int32Array, switchOf: Int32Array, hostNode: Int32Array): Fib {
+export function buildFtreeFib(shortest: Fib, adjStart: Uint32Array, adjPeer: Int32Array, switchOf: Int32Array, hostNode: Int32Array, lids = 1): Fib {
   const nodes = switchOf.length;
   const hosts = hostNode.length;
   const S = shortest.switches;
@@ -37,19 +42,21 @@ export function buildFtreeFib(shortest: Fib, adjStart: Uint32Array, adjPeer: Int
   }
   const switchNode = new Int32Array(S);
   for (let n = 0; n < nodes; n++) if (switchOf[n]! >= 0) switchNode[switchOf[n]!] = n;
-  const offsets = new Uint32Array(S * hosts + 1);
-  const ports = new Uint32Array(S * hosts);
+  const columns = hosts * lids;
+  const offsets = new Uint32Array(S * columns + 1);
+  const ports = new Uint32Array(S * columns);
   let total = 0;
-  for (let h = 0; h < hosts; h++) {
+  for (let c = 0; c < columns; c++) {
+    const h = Math.floor(c / lids);
     for (let s = 0; s < S; s++) {
-      offsets[h * S + s] = total;
+      offsets[c * S + s] = total;
       const k = shortest.count(s, h);
       if (k === 0) continue;
       const t = Math.max(1, height[switchNode[s]!]!);
-      const pick = Math.floor(h / Math.pow(k, t - 1)) % k;
+      const pick = Math.floor(c / Math.pow(k, t - 1)) % k;
       ports[total++] = shortest.port(shortest.start(s, h) + pick);
     }
   }
-  offsets[S * hosts] = total;
+  offsets[S * columns] = total;
   return Fib.fromCsr(S, offsets, ports.slice(0, total));
 }

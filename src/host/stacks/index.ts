@@ -4,6 +4,9 @@ import { dpdkStack } from './dpdk.js';
 import { idealStack } from './ideal.js';
 import { kernelStack } from './kernel.js';
 import { rdmaOffloadStack } from './rdma-offload.js';
+import { smartnicStack } from './smartnic.js';
+import { softIwarpStack } from './soft-iwarp.js';
+import { softRoceStack } from './soft-roce.js';
 import { xdpStack } from './xdp.js';
 
 /** Every host stack model, by name (one line each). */
@@ -12,4 +15,7 @@ export const stacks = new Registry<StackVariant<any>>('host stack')
   .add(kernelStack)
   .add(dpdkStack)
   .add(rdmaOffloadStack)
-  .add(xdpStack);
+  .add(xdpStack)
+  .add(smartnicStack)
+  .add(softRoceStack)
+  .add(softIwarpStack);

@@ -11,9 +11,36 @@ import { costNs, stage, type StackVariant } from '../stack.js';
  *       ~4-5 Mpps per core in the iptables raw table (~200-250 ns per packet up to netfilter).
  * [L07] C. Li, C. Ding, K. Shen, "Quantifying the cost of context switch", ExpCS 2007:
  *       direct cost a few µs on the hardware of the time; ~1.5 µs used here.
+ * [L23] C. Li et al. (Google), "Analyze and Reorganize core Networking Structs to optimize
+ *       cacheline consumption", Linux netdev patch series v8, 2023 (merged in 6.8; the analysis in
+ *       Documentation/networking/net_cachelines): the TCP fast path touched 12 cache lines of
+ *       tcp_sock (8 once its 396 hot bytes are packed) and 12 of net_device (4 packed); ~40 % more
+ *       TCP throughput on an AMD host with a 100 Gb/s NIC and 256 MB of L3 (the reference notes,
+ *       section 8).
+ *       cache_lines_per_packet is the count before (e.g. 4) and after (2) such a change.
+ * Offloads (README "Host stack models"; src/host/cpu.ts, src/host/tx-path.ts):
+ * [GRO] Linux net/core/gro.c: dev_gro_receive holds at most MAX_GRO_SKBS (8) super-packets per
+ *       NAPI instance, one per flow, flushing the oldest for a ninth; skb_gro_receive refuses a
+ *       segment once `p->len + len >= 65536` (gro_max_size, GRO_LEGACY_MAX_SIZE); held packets
+ *       are flushed when NAPI completes (napi_complete_done). tcp_gro_receive
+ *       (net/ipv4/tcp_offload.c) flushes on a segment without payload (a pure ACK) and UDP is
+ *       merged only for sockets that ask (UDP_GRO), so only stream (TCP) data segments merge.
+ *       TCP has no segment limit of its own; gro_max_segs 64 is UDP's UDP_GRO_CNT_MAX
+ *       (net/ipv4/udp_offload.c), above what 64 KB holds of 1500-byte frames (44).
+ * [SEG] Linux Documentation/networking/segmentation-offloads.rst: TSO (the NIC cuts a super-
+ *       segment into MSS-sized packets), GSO (the same in software, in the driver's transmit
+ *       path, when the NIC cannot), GRO, and LRO (the NIC merges before the driver); TSO depends
+ *       on transmit checksum offload, and net/core/dev.c (netdev_fix_features) drops TSO when
+ *       the device has no checksum feature. gso_max_size / TSO: 65536 bytes (GSO_LEGACY_MAX_SIZE,
+ *       include/linux/netdevice.h).
+ * [KP93] J. Kay, J. Pasquale, "The importance of non-data touching processing overheads in
+ *       TCP/IP", SIGCOMM 1993, and D. Clark, V. Jacobson, J. Romkey, H. Salwen, "An analysis of
+ *       TCP processing overhead", IEEE Communications 1989: per-packet (non-data-touching) costs
+ *       dominate for the packets of real traffic, data-touching ones (copy, checksum) scale with
+ *       bytes; the split of the stages below into per-packet and per-byte parts follows them.
  * Defaults WITHOUT a published source (order-of-magnitude estimates, override them): interrupt,
  * napi_poll, driver_rx, gro, netfilter per-rule, ebpf_policy, tcp, socket_queue, copy per byte,
- * all tx stages except syscall.
+ * all tx stages except syscall, gso_ns, csum_ns_per_byte.
  */
 export const kernelParams = z
   .object({
@@ -39,6 +66,20 @@ export const kernelParams = z
     qdisc_ns: costNs(50, 'qdisc enqueue/dequeue, per packet (no published source)'),
     driver_tx_ns: costNs(50, 'driver tx descriptor + doorbell, per packet (no published source)'),
     drop_flows: z.array(z.int().min(0)).default(() => []).describe('flow_ids (flows.csv) whose packets netfilter drops (after the sk_buff, GRO and the rule scan)'),
+    cache_lines_per_packet: z.int().min(0).max(1024).default(0).describe("cache lines of connection state (struct sock / tcp_sock hot fields) a packet touches that miss in the cache, charged as the stage conn_cache_lines (default 0: not charged; e.g. 4 → 2 after packing the hot fields [L23])"),
+    cache_line_miss_ns: costNs(80, 'cost of one cache line of connection state missing in the cache (no published source; an LLC miss to DRAM)'),
+    gro: z.boolean().default(true).describe('GRO: merge the TCP segments of one connection received in one NAPI poll; the stages after `gro` run once per merged packet (default true, as Linux [GRO])'),
+    gro_max_bytes: z.int().min(1).max(1 << 20).default(65536).describe('a merged packet stays below this many bytes (default 65536: gro_max_size [GRO])'),
+    gro_max_segs: z.int().min(1).max(65535).default(64).describe('most segments merged into one packet (default 64 [GRO]; TCP itself is limited by gro_max_bytes)'),
+    gro_flows: z.int().min(1).max(64).default(8).describe('merged packets held at once per core, one per connection (default 8: MAX_GRO_SKBS [GRO])'),
+    lro: z.boolean().default(false).describe('LRO: the NIC merges (before the driver), so even the driver and sk_buff stages run once per merged packet (default false, as most Linux drivers [SEG])'),
+    tso: z.boolean().default(true).describe('TSO: the tx stages above the NIC run once per super-segment of up to tso_max_bytes; the NIC cuts it into packets (default true, as Linux [SEG]; needs tx_csum_offload)'),
+    tso_max_bytes: z.int().min(1).max(1 << 20).default(65536).describe('bytes of one TSO/GSO super-segment (default 65536: gso_max_size [SEG])'),
+    gso: z.boolean().default(true).describe('GSO: with TSO off, segment in software in the driver (stage gso_segment per packet); the stages above still run per super-segment (default true, as Linux [SEG])'),
+    gso_ns: costNs(50, 'GSO software segmentation, per packet: an sk_buff and a header copy per segment (no published source; the sk_buff alone is ~40 ns [B15])'),
+    rx_csum_offload: z.boolean().default(true).describe('the NIC verifies receive checksums (default true); false: stage rx_csum, csum_ns_per_byte per byte, before GRO'),
+    tx_csum_offload: z.boolean().default(true).describe('the NIC computes transmit checksums (default true); false: stage tx_csum per byte, and no TSO (Linux drops TSO without checksum offload [SEG])'),
+    csum_ns_per_byte: costNs(0.05, 'Internet checksum in software, per byte (no published source; ~20 GB/s per core)'),
   })
   .strict();
 
@@ -47,33 +88,52 @@ export const kernelStack: StackVariant<z.output<typeof kernelParams>> = {
   name: 'kernel',
   description: 'Linux kernel network stack (interrupt, NAPI, sk_buff, GRO, netfilter, IP, TCP, socket, wake-up, copies)',
   params: kernelParams,
-  create: (p, s) => ({
-    name: 'kernel',
-    pollMode: false,
-    ideal: false,
-    budget: p.budget,
-    // netfilter (stage 5) drops the listed flows
-    ...(p.drop_flows.length > 0 ? { drop: { flows: new Set(p.drop_flows), dropAfter: 5 } } : {}),
-    rx: [
+  create: (p, s) => {
+    const rx = [
       stage('interrupt', { call: p.interrupt_ns, when: 'interrupt' }, 'no published source', s),
       stage('napi_poll', { call: p.napi_poll_ns, when: 'poll', packet: p.driver_rx_ns }, 'no published source', s),
       stage('sk_buff_alloc', { packet: p.skb_alloc_ns }, '[B15]', s),
+      // without receive checksum offload, GRO (and, without GRO, TCP) verifies it in software
+      ...(p.rx_csum_offload ? [] : [stage('rx_csum', { byte: p.csum_ns_per_byte }, 'no published source', s)]),
       stage('gro', { packet: p.gro_ns }, 'no published source', s),
       p.ebpf_policy
         ? stage('netfilter', { packet: p.netfilter_base_ns + p.ebpf_policy_ns }, 'no published source (eBPF map: constant)', s)
         : stage('netfilter', { packet: p.netfilter_base_ns + p.iptables_rules * p.iptables_rule_ns }, 'no published source (linear in rules)', s),
       stage('ip_routing', { packet: p.ip_ns }, '[B15]', s),
       stage('tcp', { packet: p.tcp_ns }, 'no published source', s),
+      ...(p.cache_lines_per_packet > 0 ? [stage('conn_cache_lines', { packet: p.cache_lines_per_packet * p.cache_line_miss_ns }, '[L23] (lines); no published source (miss cost)', s)] : []),
       stage('socket_queue', { packet: p.socket_queue_ns }, 'no published source', s),
       stage('wakeup', { call: p.wakeup_ns, when: 'interrupt' }, '[L07]', s),
       stage('copy_to_user', { byte: p.copy_ns_per_byte }, 'no published source', s),
-    ],
-    tx: [
+    ];
+    const groAt = rx.findIndex((x) => x.name === 'gro');
+    const tso = p.tso && p.tx_csum_offload;
+    const gso = !tso && p.gso;
+    const tx = [
       stage('syscall', { packet: p.syscall_ns }, '[B15]', s),
       stage('copy_from_user', { byte: p.tx_copy_ns_per_byte }, 'no published source', s),
+      ...(p.tx_csum_offload ? [] : [stage('tx_csum', { byte: p.csum_ns_per_byte }, 'no published source', s)]),
       stage('tso', { packet: p.tso_ns }, 'no published source', s),
       stage('qdisc', { packet: p.qdisc_ns }, 'no published source', s),
+      ...(gso ? [stage('gso_segment', { packet: p.gso_ns }, 'no published source', s)] : []),
       stage('driver_tx', { packet: p.driver_tx_ns }, 'no published source', s),
-    ],
-  }),
+    ];
+    return {
+      name: 'kernel',
+      pollMode: false,
+      ideal: false,
+      budget: p.budget,
+      // netfilter (the stage after GRO) drops the listed flows
+      ...(p.drop_flows.length > 0 ? { drop: { flows: new Set(p.drop_flows), dropAfter: groAt + 2 } } : {}),
+      rx,
+      tx,
+      // LRO: the NIC merges, so from the driver's stage on; GRO: after the gro stage
+      ...(p.gro || p.lro
+        ? { rxMerge: { kind: p.lro ? 'lro' : 'gro', from: p.lro ? rx.findIndex((x) => x.name === 'napi_poll') : groAt + 1, maxBytes: p.gro_max_bytes, maxSegs: p.gro_max_segs, flows: p.gro_flows } as const }
+        : {}),
+      // TSO: every stage above the NIC once per super-segment (the driver posts one descriptor
+      // chain for it); GSO: the stages above the driver, then segmentation and the driver per packet
+      ...(tso || gso ? { txSegmentation: { kind: tso ? 'tso' : 'gso', perSegment: tx.map((x) => tso || (x.name !== 'gso_segment' && x.name !== 'driver_tx')), maxBytes: p.tso_max_bytes } as const } : {}),
+    };
+  },
 };

@@ -6,7 +6,9 @@ import { costNs, stage, type StackVariant } from '../stack.js';
  * completions: interrupt-driven (a completion event: interrupt + wake-up per busy period) or busy
  * polling (the polling core spins: 100 % busy, a CQ poll per burst). Every default here has no
  * published source (order of magnitude: ibv_poll_cq ~ 50-100 ns; a completion event ~ µs).
- * Not yet modelled: the cost of posting work requests (needs a hook in the verbs layer).
+ * Posting: the core pays post_send_ns per send work request (writing the WQE and the MMIO
+ * doorbell; the verbs layer calls the host through src/transport/rdma/posting.ts), charged as the
+ * post_send stage of cpu.csv. Its default (100 ns) has no published source either.
  */
 const params = z
   .object({
@@ -14,6 +16,7 @@ const params = z
     poll_cq_ns: costNs(60, 'ibv_poll_cq call, per poll (no published source)'),
     event_ns: costNs(2500, 'completion event: interrupt + wake-up, per event (no published source)'),
     per_packet_ns: costNs(0, 'host work per received packet (default 0: the NIC does it)'),
+    post_send_ns: costNs(100, 'ibv_post_send: write the WQE + ring the doorbell, per send work request (no published source)'),
   })
   .strict();
 
@@ -26,6 +29,7 @@ export const rdmaOffloadStack: StackVariant<z.output<typeof params>> = {
     pollMode: p.completions === 'busy-poll',
     ideal: false,
     budget: 16,
+    postSendNs: p.post_send_ns * s,
     rx:
       p.completions === 'busy-poll'
         ? [stage('poll_cq', { call: p.poll_cq_ns, when: 'poll', packet: p.per_packet_ns }, 'no published source', s)]

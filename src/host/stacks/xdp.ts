@@ -1,26 +1,97 @@
 import { z } from 'zod';
-import { costNs, stage, type StackVariant } from '../stack.js';
+import { costNs, stage, VERDICT_DROP, VERDICT_PASS, VERDICT_REDIRECT, VERDICT_TX, type StackVariant } from '../stack.js';
 import { kernelParams, kernelStack } from './kernel.js';
 
 /*
  * [X18] T. Høiland-Jørgensen et al., "The eXpress Data Path", CoNEXT 2018: XDP drops ~24 Mpps
  *       on one core (~40 ns per packet including the driver's rx work): xdp_ns 20 + driver 20.
- * Only XDP_DROP and XDP_PASS are modelled (XDP_TX / XDP_REDIRECT: not yet).
+ *       XDP_TX and XDP_REDIRECT forward without an sk_buff; the split of their cost into the
+ *       driver's tx work (xdp_tx_ns, xdp_redirect_ns) has no published source.
+ * [K18] Katran (Meta's XDP layer-4 load balancer, github.com/facebookincubator/katran): the packet
+ *       to a VIP is encapsulated IP-in-IP (a 20-byte outer IPv4 header) to a backend picked by
+ *       Maglev consistent hashing of the 5-tuple (src/host/maglev.ts), and sent back out with
+ *       XDP_TX; the backend answers the client directly (direct server return).
+ * encap_ns (bpf_xdp_adjust_head + writing the outer header) and tx_ring: no published source
+ * (1024 is a common driver ring size, `ethtool -g`).
  */
+/** The outer IPv4 header of IP-in-IP encapsulation (RFC 2003): 20 bytes. */
+export const IPIP_OUTER_HEADER_BYTES = 20;
+
+const hostName = z.string().min(1);
 const params = kernelParams.extend({
   xdp_ns: costNs(20, 'the XDP program (parse + map lookup + verdict), per packet [X18]'),
-  drop_flows: z.array(z.int().min(0)).default(() => []).describe('flow_ids (flows.csv) whose packets get XDP_DROP; every other packet gets XDP_PASS'),
-});
+  drop_flows: z.array(z.int().min(0)).default(() => []).describe('flow_ids (flows.csv) whose packets get XDP_DROP'),
+  tx_flows: z.array(z.int().min(0)).default(() => []).describe('flow_ids whose packets get XDP_TX: back out of the same port, to one of `backends`'),
+  redirect_flows: z.array(z.int().min(0)).default(() => []).describe('flow_ids whose packets get XDP_REDIRECT: out toward host `redirect_to`'),
+  backends: z.array(hostName).default(() => []).describe('XDP_TX destinations (host names): each flow goes to one, by Maglev consistent hash of its 5-tuple [K18]'),
+  redirect_to: hostName.optional().describe('XDP_REDIRECT destination (a host name)'),
+  encap: z.enum(['none', 'ipip']).default('none').describe("'ipip': forwarded frames get a 20-byte outer IPv4 header (IP-in-IP, Katran) [K18]; 'none' (default)"),
+  encap_ns: costNs(10, 'IP-in-IP encapsulation (adjust head + outer header), per forwarded packet (no published source)'),
+  xdp_tx_ns: costNs(20, 'XDP_TX driver transmit (tx descriptor on the rx queue\'s own tx ring, no sk_buff), per packet (no published source)'),
+  xdp_redirect_ns: costNs(30, 'XDP_REDIRECT (devmap lookup, bulk queue, driver transmit), per packet (no published source)'),
+  tx_ring: z.int().min(1).max(1 << 20).default(1024).describe('tx ring descriptors for forwarded frames: a frame finding it full is dropped (default 1024; no published source)'),
+})
+  .refine((p) => p.tx_flows.length === 0 || p.backends.length > 0, { path: ['backends'], message: 'tx_flows needs at least one backend host: set backends: [h1, ...]' })
+  .refine((p) => p.redirect_flows.length === 0 || p.redirect_to !== undefined, { path: ['redirect_to'], message: 'redirect_flows needs a destination: set redirect_to: <host>' })
+  .refine(
+    (p) => {
+      const seen = [...p.drop_flows, ...p.tx_flows, ...p.redirect_flows];
+      return new Set(seen).size === seen.length;
+    },
+    { path: ['tx_flows'], message: 'a flow_id appears in more than one of drop_flows, tx_flows, redirect_flows: give each flow one verdict' },
+  );
 
-/** XDP in the driver, before any sk_buff: XDP_DROP for the listed flows, XDP_PASS (then the kernel path) for the rest. */
+/**
+ * XDP in the driver, before any sk_buff: per-flow verdicts XDP_DROP, XDP_TX (bounce out of the
+ * same port to a backend, optionally IP-in-IP encapsulated: an L4 load balancer), XDP_REDIRECT
+ * (out toward another host), and XDP_PASS (then the kernel path) for every other flow.
+ */
 export const xdpStack: StackVariant<z.output<typeof params>> = {
   name: 'xdp',
-  description: 'XDP program in the driver before the sk_buff: XDP_DROP for drop_flows, XDP_PASS into the kernel path for the rest',
+  description: 'XDP program in the driver before the sk_buff: per-flow XDP_DROP, XDP_TX (optionally IP-in-IP to a Maglev-chosen backend), XDP_REDIRECT, XDP_PASS into the kernel path',
   params,
   create: (p, s) => {
     const k = kernelStack.create({ ...p, drop_flows: [] }, s);
-    // interrupt, napi_poll (driver), then the XDP program, then the kernel stages from sk_buff on
-    const rx = [k.rx[0]!, k.rx[1]!, stage('xdp_prog', { packet: p.xdp_ns }, '[X18]', s), ...k.rx.slice(2)];
-    return { ...k, name: 'xdp', rx, drop: { flows: new Set(p.drop_flows), dropAfter: 3 } };
+    const encap = p.encap === 'ipip' ? p.encap_ns : 0;
+    // interrupt, napi_poll (driver), the XDP program, its forwarding stages, then the kernel
+    // stages from the sk_buff on
+    const D = k.rx.findIndex((x) => x.name === 'napi_poll') + 1; // the driver's stages
+    const PROG = D;
+    const TX = D + 1;
+    const REDIRECT = D + 2;
+    const rx = [
+      ...k.rx.slice(0, D),
+      stage('xdp_prog', { packet: p.xdp_ns }, '[X18]', s),
+      stage('xdp_tx', { packet: p.xdp_tx_ns + encap }, 'no published source', s),
+      stage('xdp_redirect', { packet: p.xdp_redirect_ns + encap }, 'no published source', s),
+      ...k.rx.slice(D),
+    ];
+    const S = rx.length;
+    const runs = (pick: (i: number) => boolean) => Uint8Array.from({ length: S }, (_, i) => (pick(i) ? 1 : 0));
+    const byConn = new Map<number, number>();
+    for (const f of p.drop_flows) byConn.set(f, VERDICT_DROP);
+    for (const f of p.tx_flows) byConn.set(f, VERDICT_TX);
+    for (const f of p.redirect_flows) byConn.set(f, VERDICT_REDIRECT);
+    const verdictRuns: Uint8Array[] = [];
+    verdictRuns[VERDICT_PASS] = runs((i) => i !== TX && i !== REDIRECT);
+    verdictRuns[VERDICT_DROP] = runs((i) => i <= PROG);
+    verdictRuns[VERDICT_TX] = runs((i) => i <= TX);
+    verdictRuns[VERDICT_REDIRECT] = runs((i) => i <= PROG || i === REDIRECT);
+    // the three XDP stages come before GRO (LRO merges before the driver: its index is unchanged)
+    const merge = k.rxMerge;
+    return {
+      ...k,
+      name: 'xdp',
+      rx,
+      ...(merge !== undefined ? { rxMerge: { ...merge, from: merge.from >= D ? merge.from + 3 : merge.from } } : {}),
+      verdicts: {
+        byConn,
+        runs: verdictRuns,
+        backends: p.backends,
+        redirectTo: p.redirect_to ?? null,
+        encapBytes: p.encap === 'ipip' ? IPIP_OUTER_HEADER_BYTES : 0,
+        txRing: p.tx_ring,
+      },
+    };
   },
 };

@@ -1,6 +1,7 @@
 import { MultiUndirectedGraph } from 'graphology';
 import { ConfigError } from '../../sim/errors.js';
 import type { EdgeAttributes, GraphAttributes, NodeAttributes, Topology } from '../types.js';
+import { assignLids } from '../lids.js';
 import { validateTopology } from '../validate.js';
 
 /** What {@link parseIbnetdiscover} needs to turn a link's `4xEDR` into a rate. */
@@ -46,14 +47,16 @@ const PORT = /^\[(\d+)\](?:\(([0-9a-fA-F]+)\))?\s+"([SHR])-([0-9a-fA-F]+)"\[(\d+
  * node is keyed by the first word of its description (`"node1 HCA-1"` → `node1`) when those are
  * unique and safe, else by its ibnetdiscover id (`S-0002c9…`). Each cable, listed from both ends,
  * becomes one edge at the rate of its `<width>x<speed>` (`4xEDR` → 100 Gb/s; every link of a CA
- * must say it) with `delayNs`. The LIDs and GUIDs are returned beside the graph. Errors name
+ * must say it) with `delayNs`. The LIDs and GUIDs go into the graph as node attributes `lid`
+ * and `guid` (a switch's node GUID and port-0 LID, a CA's port GUID and LID; nodes the dump gives
+ * no LID get one from `assignLids`, with a warning) and are returned beside it too. Errors name
  * `file:line`.
  */
 export function parseIbnetdiscover(text: string, name: string, opts: IbnetdiscoverOptions): IbnetdiscoverImport {
   const fail = (line: number, msg: string): never => {
     throw new ConfigError(`${name}:${line}: ${msg}`, { file: name });
   };
-  const nodes: { id: string; kind: 'switch' | 'ca'; guid: string; lid: number | null; description: string; ports: number; line: number }[] = [];
+  const nodes: { id: string; kind: 'switch' | 'ca'; guid: string; portGuid?: string; lid: number | null; description: string; ports: number; line: number }[] = [];
   const byId = new Map<string, number>();
   const links: PendingLink[] = [];
   let current: string | null = null;
@@ -82,6 +85,7 @@ export function parseIbnetdiscover(text: string, name: string, opts: Ibnetdiscov
         const own = /^lid\s+(\d+)/.exec(comment); // a CA port line's comment starts with its own LID
         if (own !== null) me.lid = Number(own[1]);
       }
+      if (me.kind === 'ca' && me.portGuid === undefined && p[2] !== undefined) me.portGuid = p[2].toLowerCase().padStart(16, '0');
       const m = /\b(\d+)x([A-Z]+)\b/.exec(comment);
       links.push({ line, a: current!, aPort: Number(p[1]), b: `${p[3]}-${p[4]!.toLowerCase()}`, bPort: Number(p[5]), width: m === null ? null : Number(m[1]), speed: m === null ? null : m[2]! });
       return;
@@ -96,7 +100,12 @@ export function parseIbnetdiscover(text: string, name: string, opts: Ibnetdiscov
   nodes.forEach((x, i) => keyOf.set(x.id, unique ? words[i]! : x.id));
   const g: Topology = new MultiUndirectedGraph<NodeAttributes, EdgeAttributes, GraphAttributes>();
   g.replaceAttributes({ name, generator: 'ibnetdiscover-import', params: { nodes: nodes.length } });
-  for (const x of nodes) g.addNode(keyOf.get(x.id)!, x.kind === 'switch' ? { role: 'switch', layer: 'switch' } : { role: 'host', layer: 'host' });
+  for (const x of nodes) {
+    // the dump's identifiers: a switch's node GUID and LID (port 0), a CA's port GUID and LID
+    const guid = x.kind === 'ca' ? (x.portGuid ?? x.guid) : x.guid;
+    const ids = { guid, ...(x.lid !== null && { lid: x.lid }) };
+    g.addNode(keyOf.get(x.id)!, x.kind === 'switch' ? { role: 'switch', layer: 'switch', ...ids } : { role: 'host', layer: 'host', ...ids });
+  }
   const warnings: string[] = [];
   const seen = new Map<string, PendingLink>();
   let e = 0;
@@ -118,6 +127,8 @@ export function parseIbnetdiscover(text: string, name: string, opts: Ibnetdiscov
     g.addUndirectedEdgeWithKey(`e${e++}`, keyOf.get(l.a)!, keyOf.get(l.b)!, { rate_gbps: gbps!, delay_ns: opts.delayNs });
   }
   if (seen.size > 0) warnings.push(`${seen.size} link(s) listed from one end only (the other node's block lacks them); imported anyway`);
+  const lids = assignLids(g);
+  if (lids.assigned > 0) warnings.push(`${lids.assigned} node(s) had no LID in the dump; assigned as a subnet manager would (topology/lids.ts)`);
   validateTopology(g, { file: name });
   return {
     topology: g,

@@ -69,6 +69,8 @@ export interface CcContext {
   baseRttPs: Time;
   /** A random stream of the connection's own. */
   rng: Rng;
+  /** The connection's service level / traffic class (its transport priority), when known (IB CC's per-SL settings). */
+  sl?: number | undefined;
 }
 
 /** How the receiver or the network tells an algorithm about congestion. */

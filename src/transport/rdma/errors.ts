@@ -10,6 +10,8 @@ export class VerbsError extends Error {
     /** The errno name libibverbs would return: `EINVAL` (bad state, opcode or size), `ENOMEM` (queue full). */
     readonly code: 'EINVAL' | 'ENOMEM',
     message: string,
+    /** The experiment field that asked for it, when one did (e.g. `workload.qp_type`). */
+    readonly field?: string,
   ) {
     super(`${code}: ${message}`);
     this.name = 'VerbsError';

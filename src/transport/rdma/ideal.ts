@@ -15,19 +15,24 @@ import type { NicLimits } from './nic-limits.js';
  * of the data at the responder (read), a QP-context fetch per QP that sends (a fresh QP is not
  * cached) and the DMA write of the completion. With the ideal NIC these are all 0.
  */
-export function idealMessageFct(forward: readonly Hop[], reverse: readonly Hop[], framing: Framing, verb: string, bytes: number, switchLatencyPs: Time, limits?: NicLimits): Time {
+export function idealMessageFct(forward: readonly Hop[], reverse: readonly Hop[], verbFraming: Framing, verb: string, bytes: number, switchLatencyPs: Time, limits?: NicLimits): Time {
+  const framing = verbFraming.forVerb?.(verb) ?? verbFraming;
   const rf = framing.rdma;
   const miss = limits !== undefined && limits.qpCache > 0 ? limits.qpCacheMissPs : 0;
   const fixed = limits === undefined ? 0 : limits.doorbellPs + limits.dmaReadPs + limits.dmaWritePs + miss;
   if (rf === undefined && verb === 'read' && framing.readRequestFrameBytes !== undefined) {
-    // a READ over a stream transport (iWARP): the request's trip, then the response segments back
+    // a READ over a stream transport (iWARP): the request's trip, then the response segments
+    // back, with the responder's TCP ACK of the request behind the first of them (same path)
     const req = framing.readRequestFrameBytes;
     const request = idealFct(forward, [], 1, () => req, 0, switchLatencyPs);
-    const responses = idealFct(reverse, [], framing.packets(bytes), (k) => framing.frameBytes(bytes, k), 0, switchLatencyPs);
+    const n = framing.packets(bytes);
+    const ack = framing.ackFrameBytes;
+    const frame = (k: number): number => (n === 1 || k === 0 ? framing.frameBytes(bytes, k) : k === 1 ? ack : framing.frameBytes(bytes, k - 1));
+    const responses = idealFct(reverse, [], n === 1 ? 1 : n + 1, frame, 0, switchLatencyPs);
     return request + responses + fixed;
   }
   if (rf === undefined || verb === 'write') {
-    const net = idealFct(forward, reverse, framing.packets(bytes), (k) => framing.frameBytes(bytes, k), framing.ackFrameBytes, switchLatencyPs);
+    const net = idealFct(forward, framing.unacknowledged === true ? [] : reverse, framing.packets(bytes), (k) => framing.frameBytes(bytes, k), framing.ackFrameBytes, switchLatencyPs);
     return net + (bytes === 0 && limits !== undefined ? fixed - limits.dmaReadPs : fixed);
   }
   if (verb === 'send') {

@@ -13,10 +13,12 @@ import type { NicHandle, SendQueue } from '../endpoint.js';
 import { GoBackNReceiver, GoBackNSender } from '../reliability/go-back-n.js';
 import { RX_IN_ORDER, RX_OUT_OF_ORDER, type ReceiverRecovery, type SenderRecovery } from '../reliability/reliability.js';
 import { SelectiveRepeatReceiver, SelectiveRepeatSender } from '../reliability/selective-repeat.js';
-import { Completion, type CompletionQueue } from './completion-queue.js';
+import type { CompletionQueue } from './completion-queue.js';
 import { VerbsError } from './errors.js';
 import type { RdmaFraming } from './framing.js';
 import type { MessageLog } from './message-log.js';
+import type { WriteListener } from './verbs-runtime.js';
+import { QPS_ERR, QPS_INIT, QPS_RESET, QPS_RTR, QPS_RTS, QP_STATE_NAMES, checkPostRecv, qpTransition, reportRecv, reportSend, type QpStateName } from './verbs-common.js';
 import type { CachedContext, RdmaDevice } from './nic-limits.js';
 import {
   ACKNOWLEDGE,
@@ -46,7 +48,6 @@ import {
   V_CAS,
   V_FAA,
   V_READ,
-  V_RECV,
   V_SEND,
   V_SEND_IMM,
   V_WRITE,
@@ -67,10 +68,10 @@ import {
   isReadOrAtomic,
   isSendVerb,
   verbCode,
-  wcOpcodeOf,
   type RecvWr,
   type SendWr,
 } from './work-request.js';
+import type { PostSendHook } from './posting.js';
 
 /** QP types. */
 export const QPT_RC = 0;
@@ -79,14 +80,8 @@ export const QPT_UD = 2;
 export const QP_TYPE_NAMES = ['rc', 'uc', 'ud'] as const;
 export type QpTypeName = (typeof QP_TYPE_NAMES)[number];
 
-/** QP states (IBA §10.3.1; `enum ibv_qp_state` without the SQ-drain states). */
-export const QPS_RESET = 0;
-export const QPS_INIT = 1;
-export const QPS_RTR = 2;
-export const QPS_RTS = 3;
-export const QPS_ERR = 4;
-export const QP_STATE_NAMES = ['RESET', 'INIT', 'RTR', 'RTS', 'ERR'] as const;
-export type QpStateName = (typeof QP_STATE_NAMES)[number];
+/** QP states (IBA §10.3.1), shared with iWARP's queue pairs (verbs-common.ts). */
+export { QPS_RESET, QPS_INIT, QPS_RTR, QPS_RTS, QPS_ERR, QP_STATE_NAMES, type QpStateName } from './verbs-common.js';
 
 /** RNR NAK timer values by their 5-bit encoding, in µs (IBA Vol. 1 Table 45; `min_rnr_timer`). */
 export const RNR_TIMER_US = [
@@ -112,6 +107,8 @@ export interface QpSite {
    * dropped it. Absent: end at once.
    */
   endUnreliable?: (flow: FlowRecord, status: 'done' | 'failed', t: Time) => void;
+  /** The host CPU's posting work per send work request (absent or null: free). */
+  posting?: PostSendHook | null;
 }
 
 /** A QP's attributes (`ibv_qp_init_attr` + `ibv_qp_attr`), resolved. */
@@ -142,9 +139,7 @@ export interface QpAttrs {
 }
 
 /** Told when a WRITE (without immediate) has landed whole in this QP's host memory (a polling application sees it). */
-export interface QpListener {
-  onWriteLanded(qp: QueuePair, bytes: number, at: Time): void;
-}
+export type QpListener = WriteListener;
 
 /** A congestion control for QPs that have none (UD): line rate, no window. */
 export const NO_CC: CongestionControl = {
@@ -368,18 +363,7 @@ export class QueuePair implements SendQueue, Actor, CachedContext {
    * RTR needs a connected peer on RC/UC. Throws a VerbsError (EINVAL) for any other transition.
    */
   modify(to: QpStateName): void {
-    const target = QP_STATE_NAMES.indexOf(to);
-    const from = this.state;
-    const ok =
-      target === QPS_ERR ||
-      target === QPS_RESET ||
-      (target === QPS_INIT && (from === QPS_RESET || from === QPS_INIT)) ||
-      (target === QPS_RTR && from === QPS_INIT) ||
-      (target === QPS_RTS && (from === QPS_RTR || from === QPS_RTS));
-    if (!ok) throw new VerbsError('EINVAL', `modify_qp: QP ${this.qpn} cannot go from ${this.stateName} to ${to}`);
-    if (target === QPS_RTR && this.attrs.type !== QPT_UD && this.peer === null) {
-      throw new VerbsError('EINVAL', `modify_qp: QP ${this.qpn} (${this.type}) needs a remote QP to go to RTR; connect it first`);
-    }
+    const target = qpTransition(this.qpn, this.state, to, this.attrs.type === QPT_UD || this.peer !== null, this.type);
     if (target === QPS_ERR) return this.enterError();
     if (target === QPS_RESET) return this.reset();
     this.state = target;
@@ -446,7 +430,9 @@ export class QueuePair implements SendQueue, Actor, CachedContext {
     this.sqOutstanding++;
     const limits = site.device.limits;
     const noPayloadFetch = w.inline || isReadOrAtomic(w.verb) || w.bytes === 0;
-    w.visibleAt = now + limits.doorbellPs + (noPayloadFetch ? 0 : limits.dmaReadPs);
+    // the core writes the WQE and rings the doorbell (host CPU work, when modelled), then the NIC sees it
+    const rung = site.posting != null ? site.posting.postSend(site.host, now) : now;
+    w.visibleAt = rung + limits.doorbellPs + (noPayloadFetch ? 0 : limits.dmaReadPs);
     w.psns = w.verb === V_CAS || w.verb === V_FAA ? 1 : site.framing.packets(w.bytes);
     w.srcHost = site.host;
     if (consumesRecv(w.verb)) w.recvSeq = this.recvSeqNext++;
@@ -460,10 +446,7 @@ export class QueuePair implements SendQueue, Actor, CachedContext {
 
   /** `ibv_post_recv`: a receive buffer of `wr.bytes`; throws a VerbsError in RESET or beyond the depth. */
   postRecv(wr: RecvWr): RecvWqe {
-    const where = `post_recv on QP ${this.qpn} (${this.type})`;
-    if (this.state === QPS_RESET) throw new VerbsError('EINVAL', `${where}: the QP is in RESET; receives need INIT or later`);
-    if (!Number.isInteger(wr.bytes) || wr.bytes < 0) throw new VerbsError('EINVAL', `${where}: bytes must be an integer ≥ 0, got ${wr.bytes}`);
-    if (this.rq.length >= this.attrs.rqDepth) throw new VerbsError('ENOMEM', `${where}: the receive queue is full (${this.attrs.rqDepth} RECVs posted)`);
+    checkPostRecv(`post_recv on QP ${this.qpn} (${this.type})`, this.state, wr, this.rq.length, this.attrs.rqDepth);
     const r = new RecvWqe(wr.wrId, wr.bytes, this.site.sim.now);
     if (this.state === QPS_ERR) {
       this.completeRecv(r, WC_WR_FLUSH_ERR, 0, WCO_RECV, null);
@@ -1253,41 +1236,25 @@ export class QueuePair implements SendQueue, Actor, CachedContext {
   private complete(w: SendWqe, status: number): void {
     const site = this.site;
     const now = site.sim.now;
-    w.status = status;
-    w.completedAt = now;
     this.sqOutstanding--;
     if (w.startedAt >= 0 && isReadOrAtomic(w.verb)) this.outstandingRA--;
     if (w.verb === V_READ && status === WC_SUCCESS) w.recvAt = now;
-    if (site.messages !== null) {
-      const peer = this.attrs.type === QPT_UD ? w.destHost : this.peer !== null ? this.peer.site.host : -1;
-      w.logRow = site.messages.add(w.flow !== null ? w.flow.id : -1, this.qpn, site.host, peer, w.verb, w.bytes, w.postedAt, w.startedAt, now, w.recvAt, status);
-    }
-    const visible = now + site.device.limits.dmaWritePs;
+    const peer = this.attrs.type === QPT_UD ? w.destHost : this.peer !== null ? this.peer.site.host : -1;
+    const atomic = w.verb === V_CAS || w.verb === V_FAA;
+    const visible = reportSend(site, this.qpn, peer, this.attrs.sendCq, w, status, atomic && status === WC_SUCCESS ? w.result : undefined);
     if (w.flow !== null && w.endsFlow) {
       if (w.verb === V_READ && status === WC_SUCCESS) w.flow.recvDone = now;
       const st = status === WC_SUCCESS ? 'done' : 'failed';
       if (this.attrs.type !== QPT_RC && site.endUnreliable !== undefined) site.endUnreliable(w.flow, st, visible);
       else site.flows.end(w.flow, st, visible);
     }
-    const cq = this.attrs.sendCq;
-    if (cq !== null && (w.signaled || status !== WC_SUCCESS)) {
-      const atomic = w.verb === V_CAS || w.verb === V_FAA;
-      cq.push(new Completion(cq, w.wrId, status, wcOpcodeOf(w.verb), w.bytes, this.qpn, site.host, visible, undefined, undefined, atomic && status === WC_SUCCESS ? w.result : undefined));
-    }
   }
 
   /** A receive work request completed. */
   private completeRecv(r: RecvWqe, status: number, bytes: number, opcode: number, from: SendWqe | null, imm?: number, srcQpn?: number): void {
-    const site = this.site;
-    const now = site.sim.now;
-    const visible = now + site.device.limits.dmaWritePs;
-    if (site.messages !== null) {
-      const src = from !== null ? from.srcHost : this.peer !== null ? this.peer.site.host : -1;
-      const flow = from !== null && from.flow !== null ? from.flow.id : this.appFlow !== null ? this.appFlow.id : -1;
-      r.logRow = site.messages.add(flow, this.qpn, site.host, src, V_RECV, bytes, r.postedAt, -1, now, status === WC_SUCCESS ? now : -1, status);
-    }
-    const cq = this.attrs.recvCq;
-    if (cq !== null) cq.push(new Completion(cq, r.wrId, status, opcode, status === WC_SUCCESS || status === WC_LOC_LEN_ERR ? bytes : 0, this.qpn, site.host, visible, imm, srcQpn, undefined));
+    const src = from !== null ? from.srcHost : this.peer !== null ? this.peer.site.host : -1;
+    const flow = from !== null && from.flow !== null ? from.flow.id : this.appFlow !== null ? this.appFlow.id : -1;
+    reportRecv(this.site, this.qpn, src, flow, this.attrs.recvCq, r, status, bytes, opcode, imm, srcQpn);
   }
 
   /** Enters the error state: every outstanding work request completes with IBV_WC_WR_FLUSH_ERR. */

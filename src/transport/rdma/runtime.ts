@@ -17,6 +17,8 @@ import type { MessageLog } from './message-log.js';
 import { RdmaDevices } from './nic-limits.js';
 import { NO_CC, QPT_UC, QPT_UD, QP_TYPE_NAMES, QueuePair, type QpAttrs, type QpSite, type QpTypeName } from './queue-pair.js';
 import { SendWqe, V_READ, V_SEND, V_WRITE, WC_PENDING } from './work-request.js';
+import type { VerbsRuntime } from './verbs-runtime.js';
+import type { PostSendHook } from './posting.js';
 
 /** The reverse direction of a connection hashes differently (as its UDP source port would). */
 export const REVERSE_HASH_SALT = 0x5bd1e995;
@@ -49,6 +51,8 @@ export interface RdmaEnv {
   entropy(): number;
   /** A congestion control for what `src` sends to `dst` on a QP hashing to `flowHash`; `label` names its random stream. */
   makeCc(src: number, dst: number, flowHash: number, label: string): CongestionControl;
+  /** The host CPU's cost of posting send work requests (set from the host models); absent: free. */
+  posting?: PostSendHook | null;
 }
 
 /** What an application may set when it creates a QP; absent fields take the transport's defaults. */
@@ -166,7 +170,7 @@ class DrainWait implements Actor {
  * by (host, QP number), and gives atomics each host's memory. Static flows and applications share
  * it, so NIC limits (message rate, QP-context cache) see all of a host's QPs.
  */
-export class RdmaRuntime {
+export class RdmaRuntime implements VerbsRuntime {
   private readonly sites = new Map<number, QpSite>();
   /** Every QP, by QP number − 2. */
   readonly qps: QueuePair[] = [];
@@ -174,6 +178,15 @@ export class RdmaRuntime {
   private drain: DrainWait | null = null;
 
   constructor(readonly env: RdmaEnv) {}
+
+  /** Payload bytes per packet (the path MTU). */
+  get mtu(): number {
+    return this.env.framing.mtu;
+  }
+
+  get devices(): RdmaDevices {
+    return this.env.devices;
+  }
 
   /** A private runtime for a connection made without one (a transport used outside runExperiment). */
   static fromContext(ctx: ConnectionContext<RoceV2Params>): RdmaRuntime {
@@ -206,7 +219,7 @@ export class RdmaRuntime {
       if (nic === undefined) throw new RangeError(`no host ${host}`);
       const e = this.env;
       s = {
-        sim: e.sim, pool: e.pool, traffic: e.traffic, flows: e.flows, nic, device: e.devices.get(host), host, framing: e.framing, messages: e.messages,
+        sim: e.sim, pool: e.pool, traffic: e.traffic, flows: e.flows, nic, device: e.devices.get(host), host, framing: e.framing, messages: e.messages, posting: e.posting ?? null,
         endUnreliable: (flow, status, t) => {
           if (this.drain === null) this.drain = new DrainWait(e.sim, e.traffic, e.flows);
           this.drain.end(flow, status, t);

@@ -31,7 +31,8 @@ export class GoBackNSender implements SenderRecovery {
 
   nak(psn: number): boolean {
     this.ack(psn);
-    if (psn >= this.next) return false;
+    // a stale NAK (overtaken by a later ACK, e.g. under adaptive routing) asks for nothing still outstanding
+    if (psn < this.una || psn >= this.next) return false;
     this.next = psn;
     return true;
   }

@@ -8,50 +8,48 @@ import type { SendQueue } from '../endpoint.js';
 import { RttEstimator } from '../reliability/rtt-estimator.js';
 import { SeqBitmap } from '../reliability/seq-bitmap.js';
 import type { Connection, ConnectionContext, PostOptions } from '../transport.js';
-import { ConfigError } from '../../sim/errors.js';
 import type { TcpFraming } from './framing.js';
 import type { TcpParams } from './params.js';
+import { FlowContent, type TcpContent } from './content.js';
 
 /** Packet types of TCP (in `Packet.type`; other transports' opcodes are below 0x100). */
 export const TCP_DATA = 0x100;
 export const TCP_ACK = 0x101;
 export const TCP_SYN = 0x102;
 export const TCP_SYNACK = 0x103;
-/** An iWARP RDMAP Read Request (an untagged DDP segment on the initiator's half of the stream). */
-export const IWARP_READ_REQ = 0x104;
 /** TCP flags carried in `Packet.flags`: ECN-Echo on ACKs (RFC 3168). */
 export const TCP_FLAG_ECE = 0x40;
+
+/** The TCP header's window field is 16 bits (RFC 9293). */
+const MAX_WINDOW_FIELD = 65535;
 
 /** Linux TCP_MAX_QUICKACKS: segments ACKed at once at the start and after a long silence. */
 const QUICKACKS = 16;
 
 const EV_RTO = 0;
 const EV_DELACK = 1;
-const EV_READ_REQ = 2;
 
 /** What a TCP connection needs besides the generic connection context. */
 export interface TcpSetup {
+  /** Header sizes; its `mss` is the largest segment payload (what the window counts in). */
   fr: TcpFraming;
-  /** The framing of a stream carrying `verb`, when it depends on it (iWARP: tagged WRITE, untagged SEND). */
-  framingFor?: (verb: string) => TcpFraming;
-  /** The verbs `post` accepts (default: write). */
-  verbs?: readonly string[];
-  /** Frame bytes of a READ request (iWARP: MPA FPDU of an untagged DDP segment + RDMAP Read Request header). */
-  readRequestFrame?: number;
 }
 
 /**
- * One TCP connection carrying one flow's byte stream from `src` to `dst`: the sender at one end,
- * the receiver at the other (one object holds both halves, as a QP pair does). The TCP runs in
- * the host, but no CPU is modelled yet (issue 7): segments cost only their wire time.
+ * One direction of a TCP connection: a byte stream from `src` to `dst`, the sender at one end and
+ * the receiver at the other (one object holds both halves, as a QP pair does). What the stream
+ * carries is its {@link TcpContent}: one flow's bytes (`post`, the `tcp` transport) or the MPA
+ * FPDUs of an iWARP queue pair's messages, appended as they are posted (`attach`). The TCP runs
+ * in the host, but no CPU is modelled yet (issue 7): segments cost only their wire time.
  *
  * With `handshake`, the sender first sends a SYN and the receiver answers with a SYN-ACK (78-byte
  * frames with timestamps); data starts when the SYN-ACK arrives, whose round trip is the first
  * RTT sample; a lost SYN or SYN-ACK is resent after the RTO (initial_rto_ms, doubling). Without
  * it the connection is open from the start and the idle path's round trip seeds the estimator.
  *
- * Sequence numbers count segments: segment k carries stream bytes [k·MSS, min((k+1)·MSS, bytes)),
- * and the sender never re-segments, so a segment number and a byte offset name the same thing.
+ * Sequence numbers count segments: the content fixes each segment's payload and frame when it is
+ * appended (one flow: segment k carries stream bytes [k·MSS, min((k+1)·MSS, bytes))), and the
+ * sender never re-segments, so a segment number and a byte offset name the same thing.
  *
  * **Sender.** The NIC pulls segments lazily (SendQueue). A segment may go when the congestion
  * window has room for it above `pipe` (RFC 6675 §2: the segments believed in flight) and, for new
@@ -68,7 +66,11 @@ export interface TcpSetup {
  *   once, lowest first, before new data, and `pipe` = lost-free segments above the highest SACK
  *   + retransmissions in flight. Recovery ends when the cumulative ACK passes the highest
  *   segment sent when it began. Without SACK (`sack: false`) this is NewReno: one hole per partial
- *   ACK.
+ *   ACK. With `prr` (default) the amount sent during recovery follows RFC 6937's proportional rate
+ *   reduction instead of the halved window ({@link prrBudget}).
+ * - D-SACK (RFC 2883): an ACK whose first SACK block lies below its cumulative ACK or inside its
+ *   second block reports a duplicate: counted as a spurious retransmission (`spuriousRetx`, the
+ *   flow's `spurious_retx`) and not taken as SACK information.
  * - Retransmission timeout (RFC 6298, {@link RttEstimator}): armed when a segment goes out with
  *   none armed, restarted by every ACK of new data, cancelled when all is acknowledged. On expiry:
  *   RTO doubles, the congestion control hears `onTimeout`, every un-SACKed outstanding segment is
@@ -77,11 +79,13 @@ export interface TcpSetup {
  *   that cover no retransmitted segment (Karn's algorithm).
  *
  * **Receiver.** Delivers in order (the application reads at once, so the advertised window is
- * `rwnd_bytes` less the out-of-order bytes held), keeps out-of-order segments as SACK blocks
+ * `rwnd_bytes` less the out-of-order bytes held, as the 16-bit window field carries it: in units
+ * of 2^wscale bytes with RFC 7323 window scaling, at most 65535 bytes without), reports a
+ * duplicate segment as a D-SACK block, keeps out-of-order segments as SACK blocks
  * (the block of the latest segment first, then the lowest ones; 3 with timestamps, 4 without).
  * Delayed ACKs: one per `ack_every` in-order segments or when the delayed-ACK timer runs out;
  * an immediate ACK for an out-of-order or duplicate segment, one that fills a gap, and the
- * stream's last segment (the PSH of the last write); Linux's quickack mode ACKs the first 16
+ * last segment of a message (the PSH of a write); Linux's quickack mode ACKs the first 16
  * segments at once, and again 16 after a silence longer than the minimum RTO (the sender is
  * restarting from a small window). ACKs echo the send time of the earliest
  * segment they acknowledge (TSecr) and, as ECN-Echo, how many CE-marked segments arrived since
@@ -95,14 +99,28 @@ export class TcpConnection implements Connection, SendQueue, Actor {
   private readonly ackPriority: number;
   private fr: TcpFraming;
   private readonly p: TcpParams;
-  private mss: number;
-  private flow: FlowRecord | null = null;
-  private readonly setup: TcpSetup;
+  private readonly mss: number;
+  /** What the stream carries (null until posted or attached). */
+  private content: TcpContent | null = null;
   /** The handshake is done (always, without `handshake`). */
   private established: boolean;
-  private bytes = 0;
-  /** Segments of the stream (0 until posted). */
-  private nSeg = 0;
+  /** Closed (an iWARP stream after a Terminate): sends nothing, ignores what arrives. */
+  closed = false;
+  /** Timeouts of the SYN (Karn's rule for the handshake's RTT sample). */
+  private synTimeouts = 0;
+  /** Window scale shift both ends use (RFC 7323; 0 without `window_scaling`). */
+  readonly wscale: number;
+  /** Retransmissions the receiver reported as duplicates (D-SACK, RFC 2883). */
+  spuriousRetx = 0;
+  /** Receiver: a duplicate segment the next ACK reports as a D-SACK block (-1: none). */
+  private dsackSeg = -1;
+  /** PRR (RFC 6937) state of the current fast-recovery episode, in segments. */
+  prrOn = false;
+  private prrSsthresh = 0;
+  private prrRecoverFs = 1;
+  private prrDelivered = 0;
+  prrOut = 0;
+  private prrSndcnt = 0;
 
   // ---- sender ----
   /** Oldest unacknowledged segment. */
@@ -146,28 +164,22 @@ export class TcpConnection implements Connection, SendQueue, Actor {
   private readonly delAck: Timer;
   private readonly delAckPs: Time;
 
-  // ---- READ (iWARP): the data stream runs responder → initiator ----
-  /** The flow is a READ: `ctx` is swapped (its src/srcNic are the responder's). */
-  private read = false;
-  /** The responder has the Read Request (its NIC generates the response stream). */
-  private reqSeen = false;
-  private readonly reqTimer: Timer;
-
   constructor(
-    private ctx: ConnectionContext<TcpParams>,
+    private readonly ctx: ConnectionContext<TcpParams>,
     setup: TcpSetup,
   ) {
     this.p = ctx.params;
     this.fr = setup.fr;
     this.mss = setup.fr.mss;
-    this.setup = setup;
     this.priority = this.p.priority;
     this.ackPriority = this.p.ack_priority ?? this.p.priority;
-    this.rwnd = this.p.rwnd_bytes;
+    let scale = 0;
+    if (this.p.window_scaling) while (scale < 14 && this.p.rwnd_bytes / 2 ** scale > MAX_WINDOW_FIELD) scale++;
+    this.wscale = scale;
+    this.rwnd = this.advertisedWindow(0);
     this.rtt = new RttEstimator(ms(this.p.min_rto_ms), ms(this.p.max_rto_ms), ms(this.p.initial_rto_ms), us(this.p.clock_granularity_us));
     this.rtoTimer = new Timer(ctx.sim, this, EV_RTO);
     this.delAck = new Timer(ctx.sim, this, EV_DELACK);
-    this.reqTimer = new Timer(ctx.sim, this, EV_READ_REQ);
     this.delAckPs = us(this.p.delayed_ack_us);
     // without a simulated handshake, the SYN/SYN-ACK exchange it stands for would have given the
     // estimator one RTT sample (RFC 6298 §2.2): the idle path's round trip
@@ -175,30 +187,30 @@ export class TcpConnection implements Connection, SendQueue, Actor {
     if (this.established && ctx.baseRttPs !== undefined && ctx.baseRttPs > 0) this.rtt.sample(ctx.baseRttPs);
   }
 
-  post(flow: FlowRecord, options?: PostOptions): void {
-    if (this.flow !== null) throw new Error(`TCP connection ${this.ctx.conn}: one stream per connection`);
-    if (!(this.setup.verbs ?? ['write']).includes(flow.verb)) throw new Error(`connection ${this.ctx.conn} cannot carry '${flow.verb}'`);
-    if (flow.verb === 'send' && options?.recvDelayPs !== undefined && options.recvDelayPs !== 0) {
-      throw new ConfigError(`flow ${flow.id}: iWARP has no RNR retry, so a SEND needs its RECV posted before it (recv_delay_ns must be 0 or absent)`, { field: 'workload.list' });
-    }
-    if (this.setup.framingFor !== undefined) {
-      this.fr = this.setup.framingFor(flow.verb);
-      this.mss = this.fr.mss;
-    }
-    this.flow = flow;
-    this.bytes = flow.bytes;
-    this.nSeg = this.fr.segments(flow.bytes);
-    if (flow.verb === 'read') {
-      if (this.p.handshake) throw new ConfigError(`flow ${flow.id}: an iWARP READ with transport.handshake is not modelled`, { field: 'transport.handshake' });
-      // the response stream flows from the responder (flow.dst) to the initiator (flow.src)
-      const c = this.ctx;
-      this.ctx = { ...c, src: c.dst, dst: c.src, srcNic: c.dstNic, dstNic: c.srcNic };
-      this.read = true;
-      this.sendReadRequest();
-      return;
-    }
-    if (this.established) this.ctx.srcNic.activate(this);
+  /** Posts the stream of a `tcp` flow (verb `write`): one message of `flow.bytes`. */
+  post(flow: FlowRecord, _options?: PostOptions): void {
+    if (this.content !== null) throw new Error(`TCP connection ${this.ctx.conn}: one stream per connection`);
+    if (flow.verb !== 'write') throw new Error(`connection ${this.ctx.conn} cannot carry '${flow.verb}'`);
+    this.attach(new FlowContent(flow, this.fr, this.ctx.flows));
+  }
+
+  /** Starts the stream with `content` (whose segments may grow later: call {@link wake} then). */
+  attach(content: TcpContent): void {
+    this.content = content;
+    if (this.established) this.wake();
     else this.sendSyn(TCP_SYN, 0);
+  }
+
+  /** The content has new segments (or a window opened): put the sender on its NIC. */
+  wake(): void {
+    if (this.hasData()) this.ctx.srcNic.activate(this);
+  }
+
+  /** Stops the stream for good: nothing more is sent, timers are cancelled, arrivals are ignored. */
+  close(): void {
+    this.closed = true;
+    this.rtoTimer.cancel();
+    this.delAck.cancel();
   }
 
   /** Sends a SYN (sender) or SYN-ACK (receiver, echoing the SYN's send time). */
@@ -215,57 +227,22 @@ export class TcpConnection implements Connection, SendQueue, Actor {
     a.frameBytes = this.fr.synFrame();
     a.sentAt = ctx.sim.now;
     a.echoTs = echoTs;
-    a.window = this.p.rwnd_bytes;
+    a.window = Math.min(this.p.rwnd_bytes, MAX_WINDOW_FIELD); // a SYN's window is never scaled (RFC 7323 §2.2)
     ctx.traffic.injectedPackets++;
     ctx.traffic.injectedBytes += a.frameBytes;
     (syn ? ctx.srcNic : ctx.dstNic).sendPacket(a);
     if (syn && !this.rtoTimer.armed) this.rtoTimer.setAfter(this.rtt.rto);
   }
 
-  /**
-   * The initiator sends the RDMAP Read Request (one FPDU on its half of the TCP connection); it
-   * is resent after the RTO (doubling) until the first response segment arrives, which carries
-   * its TCP acknowledgement.
-   */
-  private sendReadRequest(): void {
-    const ctx = this.ctx;
-    const a = ctx.pool.acquire();
-    a.src = ctx.dst;
-    a.dst = ctx.src;
-    a.priority = this.priority;
-    a.flowHash = ctx.flowHash;
-    a.ecn = this.p.ecn ? 2 : 0;
-    a.conn = ctx.conn;
-    a.type = IWARP_READ_REQ;
-    a.payload = 0;
-    a.frameBytes = this.setup.readRequestFrame ?? this.fr.dataFrame(0);
-    a.sentAt = ctx.sim.now;
-    ctx.traffic.injectedPackets++;
-    ctx.traffic.injectedBytes += a.frameBytes;
-    ctx.dstNic.sendPacket(a);
-    this.reqTimer.setAfter(this.rtt.rto);
-  }
-
   onEvent(kind: number): void {
+    if (this.closed) return;
     if (kind === EV_RTO) this.onRto();
-    else if (kind === EV_READ_REQ) {
-      this.flow!.timeouts++;
-      this.rtt.backoff();
-      this.sendReadRequest();
-    }
     else if (this.pendingAcks > 0) this.sendAck(this.echoTs);
   }
 
   onPacket(pkt: Packet): void {
+    if (this.closed) return;
     if (pkt.type === TCP_DATA) this.onData(pkt);
-    else if (pkt.type === IWARP_READ_REQ) {
-      // the responder's NIC answers from registered memory (no responder CPU); a duplicate
-      // request (its first copy arrived, the response is under way) is dropped
-      if (!this.reqSeen) {
-        this.reqSeen = true;
-        this.ctx.srcNic.activate(this);
-      }
-    }
     else if (pkt.type === TCP_ACK) this.onAck(pkt);
     else if (pkt.type === TCP_SYN) this.sendSyn(TCP_SYNACK, pkt.sentAt);
     else if (!this.established) {
@@ -273,9 +250,9 @@ export class TcpConnection implements Connection, SendQueue, Actor {
       // SYN-ACK is ambiguous, unless timestamps tell)
       this.established = true;
       this.rwnd = pkt.window;
-      if (this.p.timestamps || this.flow!.timeouts === 0) this.rtt.sample(this.ctx.sim.now - pkt.echoTs);
+      if (this.p.timestamps || this.synTimeouts === 0) this.rtt.sample(this.ctx.sim.now - pkt.echoTs);
       this.rtoTimer.cancel();
-      this.ctx.srcNic.activate(this);
+      this.wake();
     }
   }
 
@@ -298,11 +275,11 @@ export class TcpConnection implements Connection, SendQueue, Actor {
       this.retxNext = s;
       if (s < this.lostLimit) return s;
     }
-    return this.nxt < this.nSeg ? this.nxt : -1;
+    return this.nxt < this.content!.segments ? this.nxt : -1;
   }
 
   hasData(): boolean {
-    return this.established && (!this.read || this.reqSeen) && this.una < this.nSeg && this.pick() >= 0;
+    return this.established && !this.closed && this.content !== null && this.una < this.content.segments && this.pick() >= 0;
   }
 
   readyAt(now: Time): Time {
@@ -311,7 +288,11 @@ export class TcpConnection implements Connection, SendQueue, Actor {
     const pipe = this.pipe();
     // the fast retransmit goes whatever the window (RFC 6675 §5 step 4.2, RFC 5681 §3.2 step 2)
     const fast = this.fastRetx && s < this.nxt;
-    if (!fast && pipe > 0 && (pipe + 1) * this.mss > this.ctx.cc.windowBytes()) return Infinity;
+    if (!fast) {
+      if (this.prrOn) {
+        if (this.prrSndcnt <= 0) return Infinity;
+      } else if (pipe > 0 && (pipe + 1) * this.mss > this.ctx.cc.windowBytes()) return Infinity;
+    }
     if (s === this.nxt && this.nxt > this.una && (this.nxt - this.una + 1) * this.mss > this.rwnd) return Infinity;
     return this.nextSendAt > now ? this.nextSendAt : now;
   }
@@ -319,9 +300,10 @@ export class TcpConnection implements Connection, SendQueue, Actor {
   nextPacket(): Packet {
     const ctx = this.ctx;
     const now = ctx.sim.now;
-    const flow = this.flow!;
+    const content = this.content!;
     const s = this.pick();
-    const payload = this.fr.payload(this.bytes, s);
+    const flow = content.flowOf(s);
+    const payload = content.payload(s);
     const pkt = ctx.pool.acquire();
     pkt.src = ctx.src;
     pkt.dst = ctx.dst;
@@ -332,18 +314,22 @@ export class TcpConnection implements Connection, SendQueue, Actor {
     pkt.type = TCP_DATA;
     pkt.psn = s;
     pkt.payload = payload;
-    pkt.frameBytes = this.fr.dataFrame(payload);
+    pkt.frameBytes = content.frameBytes(s);
     pkt.sentAt = now;
     ctx.traffic.injectedPackets++;
     ctx.traffic.injectedBytes += pkt.frameBytes;
-    flow.packetsSent++;
+    if (flow !== null) flow.packetsSent++;
+    if (this.prrOn) {
+      this.prrOut++;
+      this.prrSndcnt--;
+    }
     if (s < this.nxt) {
       this.fastRetx = false;
       this.retx.add(this.una, s);
       this.retxOut++;
       this.retxNext = s + 1;
       if (s + 1 > this.retxEnd) this.retxEnd = s + 1;
-      flow.retxPackets++;
+      if (flow !== null) flow.retxPackets++;
     } else {
       this.nxt++;
     }
@@ -356,15 +342,26 @@ export class TcpConnection implements Connection, SendQueue, Actor {
   }
 
   private onAck(pkt: Packet): void {
-    const flow = this.flow;
-    if (flow === null || this.una >= this.nSeg) return;
+    const content = this.content;
+    if (content === null) return;
+    // a first SACK block below the cumulative ACK or inside the second is a D-SACK (RFC 2883
+    // §4): the receiver got that segment twice. Nothing duplicates packets in this fabric, so
+    // each one reports a spurious retransmission (counted even after the stream is done).
+    const sack = pkt.sack;
+    let b0 = 0;
+    if (pkt.sackBlocks > 0 && (sack![1]! <= pkt.psn || (pkt.sackBlocks > 1 && sack![0]! >= sack![2]! && sack![1]! <= sack![3]!))) {
+      b0 = 1;
+      this.spuriousRetx++;
+      const f = content.flowOf(Math.min(this.una, content.segments - 1));
+      if (f !== null) f.spuriousRetx++;
+    }
+    if (this.una >= content.segments) return;
     const now = this.ctx.sim.now;
     this.rwnd = pkt.window;
     let newly = 0;
     let newBytes = 0;
-    // SACK blocks
-    const sack = pkt.sack;
-    for (let b = 0; b < pkt.sackBlocks; b++) {
+    // SACK blocks (after a D-SACK)
+    for (let b = b0; b < pkt.sackBlocks; b++) {
       const start = Math.max(sack![2 * b]!, this.una);
       const end = Math.min(sack![2 * b + 1]!, this.nxt);
       for (let q = start; q < end; q++) {
@@ -372,7 +369,7 @@ export class TcpConnection implements Connection, SendQueue, Actor {
         this.sacked.add(this.una, q);
         this.sackedCount++;
         newly++;
-        newBytes += this.fr.payload(this.bytes, q);
+        newBytes += content.payload(q);
         if (this.retx.has(this.una, q)) {
           this.retx.delete(q);
           this.retxOut--;
@@ -390,7 +387,7 @@ export class TcpConnection implements Connection, SendQueue, Actor {
           this.sackedCount--;
         } else {
           newly++;
-          newBytes += this.fr.payload(this.bytes, q);
+          newBytes += content.payload(q);
         }
         if (this.retx.has(oldUna, q)) {
           this.retx.delete(q);
@@ -410,6 +407,7 @@ export class TcpConnection implements Connection, SendQueue, Actor {
         this.recovering = false;
         this.fastRetx = false;
         this.retxOut = 0;
+        this.prrOn = false;
       } else {
         if (ackSeg > oldUna && this.una + 1 > this.lostLimit) this.lostLimit = this.una + 1;
         if (this.highSackEnd > this.lostLimit) this.lostLimit = this.highSackEnd;
@@ -423,7 +421,16 @@ export class TcpConnection implements Connection, SendQueue, Actor {
       this.retxNext = this.una;
       this.fastRetx = true;
       this.ctx.cc.onLoss(now, (this.nxt - this.una) * this.mss);
+      // PRR (RFC 6937 §3): at the start of recovery ssthresh is the window the CC just cut to,
+      // RecoverFS the data outstanding
+      const w = this.ctx.cc.windowBytes();
+      this.prrOn = this.p.prr && Number.isFinite(w);
+      this.prrSsthresh = Math.max(1, Math.floor(w / this.mss));
+      this.prrRecoverFs = this.nxt - this.una;
+      this.prrDelivered = 0;
+      this.prrOut = 0;
     }
+    if (this.prrOn) this.prrBudget(newly);
     const ev = this.ev;
     ev.ackedBytes = newBytes;
     ev.ackedPackets = newly;
@@ -433,36 +440,55 @@ export class TcpConnection implements Connection, SendQueue, Actor {
     ev.inRecovery = this.recovering;
     ev.now = now;
     this.ctx.cc.onAck(ev);
-    if (this.una >= this.nSeg) {
-      this.rtoTimer.cancel();
-      // a READ completed at the initiator when its last response segment arrived in order
-      if (!this.read) this.ctx.flows.end(flow, 'done', now);
-      return;
-    }
     if (ackSeg > oldUna) {
       if (this.una < this.nxt) this.rtoTimer.set(now + this.rtt.rto);
       else this.rtoTimer.cancel();
+      content.acked(this.una, now);
+      if (this.closed) return;
     }
     if (this.hasData()) this.ctx.srcNic.activate(this);
+  }
+
+  /**
+   * Proportional rate reduction (RFC 6937 §3, in segments): on every ACK of a recovery episode
+   * the segments it delivered (acknowledged or SACKed) add to prr_delivered, and the sender may
+   * send sndcnt more: while pipe > ssthresh, ⌈prr_delivered · ssthresh / RecoverFS⌉ − prr_out
+   * (one segment per two delivered after a halving), else the slow-start reduction bound
+   * min(ssthresh − pipe, max(prr_delivered − prr_out, delivered) + 1) (PRR-SSRB). At the end of
+   * recovery pipe is ssthresh, reached smoothly instead of after half a window of silence.
+   */
+  private prrBudget(delivered: number): void {
+    this.prrDelivered += delivered;
+    const pipe = this.pipe();
+    const ss = this.prrSsthresh;
+    const snd =
+      pipe > ss
+        ? Math.ceil((this.prrDelivered * ss) / this.prrRecoverFs) - this.prrOut
+        : Math.min(ss - pipe, Math.max(this.prrDelivered - this.prrOut, delivered) + 1);
+    this.prrSndcnt = snd > 0 ? snd : 0;
   }
 
   private onRto(): void {
     if (!this.established) {
       // the SYN (or its SYN-ACK) was lost: send it again, backing off (RFC 6298 §5)
-      this.flow!.timeouts++;
+      this.synTimeouts++;
+      const f = this.content!.flowOf(0);
+      if (f !== null) f.timeouts++;
       this.rtt.backoff();
       this.sendSyn(TCP_SYN, 0);
       return;
     }
-    const flow = this.flow;
-    if (flow === null || this.una >= this.nSeg || this.una >= this.nxt) return;
+    const content = this.content;
+    if (content === null || this.una >= content.segments || this.una >= this.nxt) return;
     const now = this.ctx.sim.now;
-    flow.timeouts++;
+    const flow = content.flowOf(this.una);
+    if (flow !== null) flow.timeouts++;
     this.rtt.backoff();
     this.ctx.cc.onTimeout(now);
     for (let q = this.una; q < this.nxt; q++) this.retx.delete(q);
     this.retxOut = 0;
     this.recovering = true;
+    this.prrOn = false;
     this.recoveryPoint = this.nxt;
     this.lostLimit = this.nxt;
     this.retxNext = this.una;
@@ -476,25 +502,26 @@ export class TcpConnection implements Connection, SendQueue, Actor {
   // ======================================================================= receiver
 
   private onData(pkt: Packet): void {
-    const flow = this.flow!;
+    const content = this.content!;
     const seg = pkt.psn;
-    if (this.read) this.reqTimer.cancel();
+    const flow = content.flowOf(seg);
     if (pkt.ecn === 3) {
-      flow.ecnMarked++;
+      if (flow !== null) flow.ecnMarked++;
       this.markedSinceAck++;
     }
     if (seg < this.rcvNxt || this.held(seg)) {
-      this.sendAck(pkt.sentAt); // a duplicate: ACK at once
+      this.dsackSeg = seg;
+      this.sendAck(pkt.sentAt); // a duplicate: ACK at once, reporting it as a D-SACK
       return;
     }
-    flow.deliveredPackets++;
+    if (flow !== null) flow.deliveredPackets++;
     const now = this.ctx.sim.now;
     // a silence longer than an RTO means the sender restarts from a small window: ACK quickly
     if (this.lastDataAt >= 0 && now - this.lastDataAt > this.rtt.minRto) this.quickAcks = QUICKACKS;
     this.lastDataAt = now;
     if (seg > this.rcvNxt) {
       this.hold(seg);
-      this.oooBytes += this.fr.payload(this.bytes, seg);
+      this.oooBytes += content.payload(seg);
       this.lastOoo = seg;
       this.sendAck(pkt.sentAt); // out of order: a duplicate ACK with SACK blocks, at once
       return;
@@ -506,11 +533,11 @@ export class TcpConnection implements Connection, SendQueue, Actor {
       this.ooo.splice(0, 2);
       this.oooBytes -= this.streamBytes(seg + 1, end);
     }
-    flow.deliveredBytes += this.streamBytes(this.rcvNxt, end);
+    const from = this.rcvNxt;
     this.rcvNxt = end;
-    const done = this.rcvNxt >= this.nSeg;
-    if (done && flow.recvDone < 0) flow.recvDone = now;
-    if (done && this.read) this.ctx.flows.end(flow, 'done', now);
+    const done = content.endsMessage(end - 1);
+    content.delivered(from, end, now);
+    if (this.closed) return;
     if (this.pendingAcks === 0) this.echoTs = pkt.sentAt;
     this.pendingAcks++;
     const quick = this.quickAcks > 0;
@@ -519,9 +546,11 @@ export class TcpConnection implements Connection, SendQueue, Actor {
     else if (!this.delAck.armed) this.delAck.set(now + this.delAckPs);
   }
 
-  /** Stream bytes of segments [a, b). */
+  /** Payload bytes of segments [a, b). */
   private streamBytes(a: number, b: number): number {
-    return Math.min(b * this.mss, this.bytes) - Math.min(a * this.mss, this.bytes);
+    let n = 0;
+    for (let q = a; q < b; q++) n += this.content!.payload(q);
+    return n;
   }
 
   private held(seg: number): boolean {
@@ -548,6 +577,16 @@ export class TcpConnection implements Connection, SendQueue, Actor {
     }
   }
 
+  /**
+   * The window an ACK advertises: the free receive buffer as the 16-bit field carries it, in
+   * units of 2^wscale bytes (rounded down, at most 65535 units).
+   */
+  private advertisedWindow(held: number): number {
+    const free = Math.max(0, this.p.rwnd_bytes - held);
+    const unit = 2 ** this.wscale;
+    return Math.min(Math.floor(free / unit), MAX_WINDOW_FIELD) * unit;
+  }
+
   private sendAck(echoTs: Time): void {
     const ctx = this.ctx;
     const a = ctx.pool.acquire();
@@ -558,22 +597,33 @@ export class TcpConnection implements Connection, SendQueue, Actor {
     a.conn = ctx.conn;
     a.type = TCP_ACK;
     a.psn = this.rcvNxt;
-    a.window = Math.max(0, this.p.rwnd_bytes - this.oooBytes);
+    a.window = this.advertisedWindow(this.oooBytes);
     a.ecnEcho = this.markedSinceAck;
     a.flags = this.markedSinceAck > 0 ? TCP_FLAG_ECE : 0;
     let n = 0;
-    if (this.p.sack && this.ooo.length > 0) {
+    const dsack = this.dsackSeg;
+    this.dsackSeg = -1;
+    if (this.p.sack && (dsack >= 0 || this.ooo.length > 0)) {
       const o = this.ooo;
-      const max = Math.min(this.fr.maxSackBlocks, o.length / 2);
       const sack = a.sack ?? (a.sack = new Float64Array(8));
+      if (dsack >= 0) {
+        // D-SACK (RFC 2883): the duplicate segment as the first block
+        sack[0] = dsack;
+        sack[1] = dsack + 1;
+        n = 1;
+      }
+      const max = Math.min(this.fr.maxSackBlocks, n + o.length / 2);
+      // then the block of the latest out-of-order segment (RFC 2018) — or, for a duplicate of a
+      // held segment, the block holding it, so that the D-SACK block lies inside the second
+      const key = dsack >= this.rcvNxt ? dsack : this.lastOoo;
       let first = -1;
       for (let i = 0; i < o.length; i += 2) {
-        if (this.lastOoo >= o[i]! && this.lastOoo < o[i + 1]!) first = i;
+        if (key >= o[i]! && key < o[i + 1]!) first = i;
       }
-      if (first >= 0) {
-        sack[0] = o[first]!;
-        sack[1] = o[first + 1]!;
-        n = 1;
+      if (first >= 0 && n < max) {
+        sack[2 * n] = o[first]!;
+        sack[2 * n + 1] = o[first + 1]!;
+        n++;
       }
       for (let i = 0; i < o.length && n < max; i += 2) {
         if (i === first) continue;

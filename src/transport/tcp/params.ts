@@ -14,9 +14,11 @@ export const tcpParams = z
     max_rto_ms: z.number().positive().max(600_000).default(120_000).describe('maximum retransmission timeout in ms (Linux: 120 s)'),
     initial_rto_ms: z.number().positive().max(60_000).default(1000).describe('retransmission timeout before the first RTT sample in ms (RFC 6298: 1 s)'),
     clock_granularity_us: z.number().min(0).max(1e6).default(1).describe('clock granularity G in the RTO formula SRTT + max(G, 4 RTTVAR), microseconds'),
+    prr: z.boolean().default(true).describe('proportional rate reduction during fast recovery (RFC 6937; Linux since 3.2): send one segment per ssthresh/RecoverFS delivered instead of waiting for pipe to fall below the halved window; false: RFC 6675 cwnd-limited recovery'),
     dupack_threshold: z.int().min(1).max(64).default(3).describe('duplicate ACKs (or SACKed segments above the oldest) that trigger fast retransmit (RFC 5681/6675: 3)'),
     handshake: z.boolean().default(false).describe('open each connection with a SYN / SYN-ACK exchange before the data (one more round trip; its RTT seeds the RTO; a lost SYN waits initial_rto_ms); false: the connection is open at the start and the idle path RTT seeds the RTO'),
-    rwnd_bytes: z.int().min(1024).default(6 * 1024 * 1024).describe('receive buffer in bytes: the advertised window is this less the out-of-order bytes held (the application reads at once)'),
+    rwnd_bytes: z.int().min(1024).max(65535 * 2 ** 14).default(6 * 1024 * 1024).describe('receive buffer in bytes: the advertised window is this less the out-of-order bytes held (the application reads at once)'),
+    window_scaling: z.boolean().default(true).describe('the window scale option (RFC 7323 §2; Linux net.ipv4.tcp_window_scaling=1): the 16-bit window field counts units of 2^scale bytes, scale the smallest (≤ 14) that fits rwnd_bytes; false: at most 65535 bytes in flight, so a long fat path runs at 65535 B / RTT'),
   })
   .strict();
 
