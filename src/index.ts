@@ -102,6 +102,8 @@ export type { CongestionControl, CongestionControlVariant } from './transport/cc
 // ---- end-host stack models ----
 export { stacks } from './host/stacks/index.js';
 export type { StackModel, StackVariant, Stage, CallKind } from './host/stack.js';
+/** GRO / LRO and TSO / GSO descriptions of a stack model (src/host/cpu.ts, src/host/tx-path.ts). */
+export type { RxMerge, TxSegmentation } from './host/stack.js';
 export { HostCpu } from './host/cpu.js';
 export { hostsSchema } from './host/host-config.js';
 export type { HostsConfig } from './host/host-config.js';
@@ -126,7 +128,7 @@ export type { StackVerdicts } from './host/stack.js';
 export { hostOverrideSchema, hostStackConfig } from './host/host-config.js';
 export type { HostStackConfig } from './host/host-config.js';
 /** The host models of a run (rx paths, tx paths, forwarders, posting), as installed by runExperiment. */
-export { installHostStacks } from './host/setup.js';
+export { installHostStacks, STREAM_TRANSPORTS } from './host/setup.js';
 export type { HostStacks, HostStacksContext } from './host/setup.js';
 /** XDP_TX / XDP_REDIRECT out of a host's port, with Maglev backend choice and IP-in-IP encapsulation. */
 export { XdpForwarder } from './host/xdp-forward.js';

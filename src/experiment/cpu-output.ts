@@ -10,7 +10,9 @@ export const CPU_COLUMNS = ['host', 'core', 'stack', 'stage', 'busy_ns', 'core_b
  * completions) spins when it has no packet: that time is the `poll_idle` stage, and the core is
  * 100 % busy whatever the load. Posting send work requests (RDMA offload: `ibv_post_send` +
  * doorbell) is the `post_send` stage, its `calls` the work requests. A host with the ideal stack
- * (`hosts.per_host`) has no rows; each row names its host's own stack.
+ * (`hosts.per_host`) has no rows; each row names its host's own stack. `packets` counts the work
+ * items that passed a stage: with GRO the stages after `gro` see merged super-packets, with TSO /
+ * GSO the stages charged per super-segment see super-segments (src/host/cpu.ts, tx-path.ts).
  */
 export function cpuRows(h: HostStacks, hostKeys: readonly string[], durationPs: number): Cell[][] {
   const rows: Cell[][] = [];

@@ -16,7 +16,9 @@ export const PCIE_COLUMNS = [
  * bytes on the link, headers included; `*_util` their busy time over the run.
  * `nic_program_drops`: packets a SmartNIC program dropped on the card (they never crossed PCIe);
  * `llc_miss_packets`: packets that missed in the LLC (with `hosts.llc`); `interrupts`: MSI-X
- * writes the NIC sent (one per interrupt a core took; in `up_bytes`).
+ * writes the NIC sent (one per interrupt a core took; in `up_bytes`). `tx_packets` and
+ * `tx_frame_bytes` include the frames an XDP program sent back out (XDP_TX, XDP_REDIRECT): they
+ * crossed PCIe twice.
  */
 export function pcieRows(h: HostStacks, hostKeys: readonly string[], durationPs: number): Cell[][] {
   const rows: Cell[][] = [];

@@ -1,7 +1,7 @@
 import { buildFabric, type Fabric } from '../fabric/build-fabric.js';
 import { Host } from '../host/host.js';
 import { Nic } from '../host/nic.js';
-import { installHostStacks, type HostStacks } from '../host/setup.js';
+import { installHostStacks, STREAM_TRANSPORTS, type HostStacks } from '../host/setup.js';
 import { FlowRecord, FlowTable } from '../metrics/flow-table.js';
 import { idealFct, type Hop } from '../metrics/ideal-fct.js';
 import { Sampler } from '../metrics/sampler.js';
@@ -241,6 +241,8 @@ export function* runExperimentSteps(experiment: unknown, options: RunOptions = {
     conns.push(conn);
     connections.push(conn);
   }
+  // GRO / TSO merge the segments of stream connections only (src/host/setup.ts)
+  hostStacks?.setStreams(Uint8Array.from(flows.records, (f) => (STREAM_TRANSPORTS.has(f.transport) ? 1 : 0)));
   new WorkloadDriver(sim, prepared.flows, (i) => conns[i]!.post(flows.records[i]!, { recvDelayPs: prepared.flows[i]!.recvDelay }));
   const tables = startApps([...prepared.apps, ...(options.apps ?? [])], rdma, { sim, flows, transport: transport.name, hostKeys: prepared.hosts, file });
 

@@ -32,9 +32,9 @@ export interface StateCost {
  * GRO / LRO (the stack's `rxMerge`): each core holds up to `flows` merged super-packets, one per
  * connection, as Linux's NAPI GRO list does (net/core/gro.c). A data segment of a stream
  * connection ({@link streams}) that passes every stage pays the stages before `rxMerge.from` in
- * full and only the per-byte part of the later ones, and joins its connection's held
- * super-packet (or starts one, flushing the oldest if all `flows` are taken, or its own if full:
- * `maxBytes` / `maxSegs`). A flushed super-packet pays the per-packet costs of the stages from
+ * full and only the per-byte part of the later ones (but the `wireStages` in full too), and joins
+ * its connection's held super-packet (or starts one, flushing the oldest if all `flows` are
+ * taken, or its own if full: `maxBytes` / `maxSegs`). A flushed super-packet pays the per-packet costs of the stages from
  * `from` on once, charged to the packet being processed when it is flushed: when a packet of the
  * connection that cannot merge arrives (a pure ACK), or when the NAPI poll ends — the ring is
  * empty after the packet, or it is the poll's `budget`-th. Each packet still leaves the ring (and
@@ -85,7 +85,7 @@ export class HostCpu implements Actor {
    * iWARP), 0 or absent for datagrams (UDP, RoCE). Null: none merges. Set by src/host/setup.ts.
    */
   streams: Uint8Array | null = null;
-  /** GRO / LRO: data segments that went into a merged super-packet, and super-packets flushed up the stack, by core. */
+  /** GRO / LRO, by core: data segments taken into a super-packet (alone or with others), and super-packets flushed up the stack. */
   readonly mergedSegments: Float64Array;
   readonly superPackets: Float64Array;
   /** First rx stage charged per super-packet (the stage count: no merging). */
@@ -156,7 +156,8 @@ export class HostCpu implements Actor {
     this.mergeFrom = merge === undefined ? S : merge.from;
     // merged packets pass every stage an XDP_PASS packet runs
     const pass = stack.verdicts?.runs[VERDICT_PASS];
-    this.flushRuns = Uint8Array.from(st, (_, s) => (s >= this.mergeFrom && (pass === undefined || pass[s] === 1) ? 1 : 0));
+    const wire = merge?.wireStages ?? [];
+    this.flushRuns = Uint8Array.from(st, (_, s) => (s >= this.mergeFrom && !wire.includes(s) && (pass === undefined || pass[s] === 1) ? 1 : 0));
     this.flushPs = Float64Array.from(st, (_, s) => (this.flushRuns[s] === 1 ? this.perPacketPs[s]! : 0));
     this.groSlots = merge?.flows ?? 0;
     this.groMaxBytes = merge?.maxBytes ?? 0;
@@ -233,7 +234,7 @@ export class HostCpu implements Actor {
       mergeFrom < S && last === S && verdict === VERDICT_PASS && pkt.frame === FRAME_DATA && pkt.payload > 0 && streams !== null && pkt.conn >= 0 && streams[pkt.conn] === 1;
     for (let s = 0; s < last; s++) {
       if (runs !== undefined && runs[s] === 0) continue;
-      const held = merging && s >= mergeFrom;
+      const held = merging && this.flushRuns[s] === 1;
       let c = (held ? 0 : this.perPacketPs[s]!) + this.perBytePs[s]! * pkt.frameBytes;
       const k = this.callKind[s]!;
       if ((k === CALL_INTERRUPT && fromIdle) || (k === CALL_POLL && pollCall)) {

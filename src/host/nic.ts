@@ -82,8 +82,8 @@ export class Nic implements PacketSource, NicHandle, Actor, PauseListener {
       if (t <= now) {
         this.rr = (idx + 1) % w;
         const pkt = q.nextPacket();
-        // TSO / GSO: the connection's super-segment ends unless it can send its next segment now
-        if (this.tx !== null) this.tx.charge(pkt, now, !this.tx.segments || !q.hasData() || q.readyAt(now) > now);
+        // TSO / GSO: a stream's super-segment ends unless it can send its next segment now
+        if (this.tx !== null) this.tx.charge(pkt, now, !this.tx.mergesSegmentsOf(pkt) || !q.hasData() || q.readyAt(now) > now);
         this.pcie?.tx(pkt, now);
         return pkt;
       }

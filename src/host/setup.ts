@@ -35,7 +35,16 @@ export interface HostStacks {
   readonly posting: PostSendCost | null;
   /** XDP_TX / XDP_REDIRECT forwarding by host id (null for a host whose stack forwards nothing). */
   readonly forwarders: readonly (XdpForwarder | null)[];
+  /**
+   * Tells GRO / LRO and TSO / GSO which connections (by index) carry a byte stream (TCP, iWARP:
+   * 1) whose segments may merge; the others (UDP, RoCE, InfiniBand: 0) never do. Called once the
+   * workload's connections exist (src/experiment/run.ts); until then nothing merges.
+   */
+  setStreams(streams: Uint8Array): void;
 }
+
+/** Transports whose segments GRO / TSO merge: byte streams over TCP. */
+export const STREAM_TRANSPORTS: ReadonlySet<string> = new Set(['tcp', 'iwarp']);
 
 /** What the run tells the host models: the experiment file and the transport (for error messages and checks). */
 export interface HostStacksContext {
@@ -127,6 +136,9 @@ export function installHostStacks(sim: Simulator, fabric: Fabric, hosts: readonl
     const backends = Int32Array.from(v.backends, (b) => target(b, `${field}.backends`));
     const redirectTo = v.redirectTo === null ? -1 : target(v.redirectTo, `${field}.redirect_to`);
     const fwd = new XdpForwarder(fabric.hostPort(host.id), fabric.pool, fabric.traffic, backends, redirectTo, v.encapBytes, v.txRing, keys.length, v.backends);
+    // with a PCIe link, forwarded frames are read back memory → NIC before they leave
+    const link = hardware[host.id]?.pcie ?? null;
+    if (link !== null) fwd.attachPcie(sim, link);
     path.cpu.onForward = (pkt, _core, verdict) => {
       path.releaseDescriptor(pkt);
       fwd.forward(pkt, verdict);
@@ -136,5 +148,9 @@ export function installHostStacks(sim: Simulator, fabric: Fabric, hosts: readonl
   // posting send work requests (ibv_post_send): the verbs layer calls this hook (run.ts wires it)
   const postCost = Float64Array.from(models, (m) => (m.ideal ? 0 : Math.round((m.postSendNs ?? 0) * 1000)));
   const posting = postCost.some((c) => c > 0) ? new PostSendCost(postCost, Int32Array.from(settings, (c) => c.cores)) : null;
-  return { config, stackName: block.name, pollMode: block.pollMode, models, rx, posting, tx, forwarders, hardware };
+  const setStreams = (streams: Uint8Array): void => {
+    for (const path of rx) if (path !== null) path.cpu.streams = streams;
+    for (const path of tx) path?.setStreams(streams);
+  };
+  return { config, stackName: block.name, pollMode: block.pollMode, models, rx, posting, tx, forwarders, hardware, setStreams };
 }

@@ -82,6 +82,8 @@ export interface RxMerge {
   readonly maxSegs: number;
   /** Super-packets held at once per core (one per connection; Linux MAX_GRO_SKBS). */
   readonly flows: number;
+  /** Stages at or after `from` that still pay per wire segment (siw parses one FPDU per segment); absent: none. */
+  readonly wireStages?: readonly number[];
 }
 
 /**

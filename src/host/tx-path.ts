@@ -67,9 +67,10 @@ export class TxPath {
     return this.freeAt[this.earliestCore()]!;
   }
 
-  /** Whether TSO / GSO merges segments (the NIC then tells {@link charge} where bursts end). */
-  get segments(): boolean {
-    return this.segMax > 0;
+  /** Whether TSO / GSO may put `pkt` in a super-segment (a stream's data segment; the NIC then tells {@link charge} where its burst ends). */
+  mergesSegmentsOf(pkt: Packet): boolean {
+    const streams = this.streams;
+    return this.segMax > 0 && streams !== null && pkt.frame === FRAME_DATA && pkt.payload > 0 && pkt.conn >= 0 && pkt.conn < streams.length && streams[pkt.conn] === 1;
   }
 
   /** Sets the stream connections (by index) and sizes the per-connection state; not on the hot path. */
@@ -88,8 +89,7 @@ export class TxPath {
     const S = this.perPacketPs.length;
     let total = 0;
     let cont = false;
-    const streams = this.streams;
-    if (this.segMax > 0 && streams !== null && pkt.frame === FRAME_DATA && pkt.payload > 0 && pkt.conn >= 0 && pkt.conn < streams.length && streams[pkt.conn] === 1) {
+    if (this.mergesSegmentsOf(pkt)) {
       const c = pkt.conn;
       const open = this.openBytes[c]!;
       cont = open > 0 && pkt.psn === this.nextPsn[c] && open + pkt.payload <= this.segMax;

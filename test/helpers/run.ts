@@ -29,8 +29,10 @@ export function checkConservation(r: RunResult): void {
   for (const p of f.ports) p.forEachHeld(visit);
   for (const l of f.links) l.forEachInFlight(visit);
   for (const s of f.switches) s.pipeline?.forEachInFlight(visit);
-  // frames a host stack model holds: SmartNIC rings, PCIe DMA, rx rings
+  // frames a host stack model holds: SmartNIC rings, PCIe DMA, rx rings, and XDP-forwarded
+  // frames on the driver's tx ring waiting for their PCIe read
   for (const rx of r.hostStacks?.rx ?? []) rx?.forEachHeld(visit);
+  for (const fwd of r.hostStacks?.forwarders ?? []) fwd?.forEachHeld(visit);
   if (frames !== f.pool.live) throw new Error(`pool says ${f.pool.live} live frames but ${frames} are in ports and links`);
   const t = f.traffic;
   if (t.injectedPackets !== t.deliveredPackets + t.droppedPackets + dataPackets) {

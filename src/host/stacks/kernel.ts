@@ -72,7 +72,7 @@ export const kernelParams = z
     gro_max_bytes: z.int().min(1).max(1 << 20).default(65536).describe('a merged packet stays below this many bytes (default 65536: gro_max_size [GRO])'),
     gro_max_segs: z.int().min(1).max(65535).default(64).describe('most segments merged into one packet (default 64 [GRO]; TCP itself is limited by gro_max_bytes)'),
     gro_flows: z.int().min(1).max(64).default(8).describe('merged packets held at once per core, one per connection (default 8: MAX_GRO_SKBS [GRO])'),
-    lro: z.boolean().default(false).describe('LRO: the NIC merges (before the driver), so even the driver and sk_buff stages run once per merged packet (default false, as most Linux drivers [SEG])'),
+    lro: z.boolean().default(false).describe('LRO: the NIC merges (before the driver), so even the driver and sk_buff stages run once per merged packet (default false: Linux turns LRO off on a forwarding host, dev_disable_lro in net/core/dev.c, and drivers mostly ship with it off)'),
     tso: z.boolean().default(true).describe('TSO: the tx stages above the NIC run once per super-segment of up to tso_max_bytes; the NIC cuts it into packets (default true, as Linux [SEG]; needs tx_csum_offload)'),
     tso_max_bytes: z.int().min(1).max(1 << 20).default(65536).describe('bytes of one TSO/GSO super-segment (default 65536: gso_max_size [SEG])'),
     gso: z.boolean().default(true).describe('GSO: with TSO off, segment in software in the driver (stage gso_segment per packet); the stages above still run per super-segment (default true, as Linux [SEG])'),

@@ -10,6 +10,10 @@ import { kernelParams, kernelStack } from './kernel.js';
  * region (no socket queue, no copy to user). siw transmits payload pages with the socket's
  * sendpage path (drivers/infiniband/sw/siw/siw_qp_tx.c): no copy on transmit. Defaults without a
  * published source: siw_ns, crc_ns_per_byte, copy_ns_per_byte, siw_tx_ns.
+ * The kernel's offloads apply to the TCP underneath (src/host/stacks/kernel.ts): GRO merges the
+ * segments up to TCP, but siw still parses one FPDU per segment (siw sizes FPDUs to the MSS), so
+ * its stage stays per wire packet; TSO sends the socket's data in super-segments, siw_tx framing
+ * each FPDU.
  */
 const params = kernelParams.extend({
   siw_ns: costNs(200, 'siw receive: MPA/DDP/RDMAP parse, placement, completion, per packet (no published source)'),
@@ -30,6 +34,29 @@ export const softIwarpStack: StackVariant<z.output<typeof params>> = {
     const at = (name: string) => k.rx.find((x) => x.name === name)!;
     const tx = (name: string) => k.tx.find((x) => x.name === name)!;
     const crc = p.mpa_crc ? p.crc_ns_per_byte : 0;
+    const rx = [
+      at('interrupt'),
+      at('napi_poll'),
+      at('sk_buff_alloc'),
+      ...k.rx.filter((x) => x.name === 'rx_csum'),
+      at('gro'),
+      at('netfilter'),
+      at('ip_routing'),
+      at('tcp'),
+      stage('siw', { packet: p.siw_ns, byte: crc }, 'no published source', s),
+      stage('copy_to_mr', { byte: p.copy_ns_per_byte }, 'no published source', s),
+      at('wakeup'),
+    ];
+    const txStages = [
+      stage('siw_tx', { packet: p.siw_tx_ns, byte: crc }, 'no published source', s),
+      ...k.tx.filter((x) => x.name === 'tx_csum'),
+      tx('tso'),
+      tx('qdisc'),
+      ...k.tx.filter((x) => x.name === 'gso_segment'),
+      tx('driver_tx'),
+    ];
+    const merge = k.rxMerge;
+    const seg = k.txSegmentation;
     return {
       name: 'soft-iwarp',
       pollMode: false,
@@ -37,19 +64,16 @@ export const softIwarpStack: StackVariant<z.output<typeof params>> = {
       budget: k.budget,
       postSendNs: p.post_send_ns * s,
       transport: 'iwarp',
-      rx: [
-        at('interrupt'),
-        at('napi_poll'),
-        at('sk_buff_alloc'),
-        at('gro'),
-        at('netfilter'),
-        at('ip_routing'),
-        at('tcp'),
-        stage('siw', { packet: p.siw_ns, byte: crc }, 'no published source', s),
-        stage('copy_to_mr', { byte: p.copy_ns_per_byte }, 'no published source', s),
-        at('wakeup'),
-      ],
-      tx: [stage('siw_tx', { packet: p.siw_tx_ns, byte: crc }, 'no published source', s), tx('tso'), tx('qdisc'), tx('driver_tx')],
+      rx,
+      tx: txStages,
+      // GRO / LRO as the kernel's, siw per wire segment
+      ...(merge !== undefined
+        ? { rxMerge: { ...merge, from: rx.findIndex((x) => x.name === (merge.kind === 'lro' ? 'napi_poll' : 'gro')) + (merge.kind === 'lro' ? 0 : 1), wireStages: [rx.findIndex((x) => x.name === 'siw')] } }
+        : {}),
+      // TSO / GSO as the kernel's; siw_tx frames every FPDU
+      ...(seg !== undefined
+        ? { txSegmentation: { ...seg, perSegment: txStages.map((x) => x.name !== 'siw_tx' && (seg.kind === 'tso' || (x.name !== 'gso_segment' && x.name !== 'driver_tx'))) } }
+        : {}),
     };
   },
 };
