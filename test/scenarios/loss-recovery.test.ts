@@ -36,6 +36,27 @@ describe('loss recovery under random loss', () => {
     expect(goodputGbps(sr)).toBeGreaterThan(goodputGbps(gbn));
   });
 
+  it('a window-limited selective-repeat sender recovers a loss without a timeout (the hole-filling packet is ACKed at once)', () => {
+    // DCTCP keeps the window small: after a NAK the sender resends the one lost packet and has
+    // no room for new data, so if the responder held the ACK of the retransmission back for
+    // ack_every packets (as it does in order) only the RTO would end recovery
+    const r = run({
+      name: 'sr-window',
+      seed: 1,
+      topology: { generator: 'star', params: { hosts: 3, rate_gbps: 100, delay_ns: 2000 } },
+      fabric: { mtu: 1500, pfc: { enabled: false }, ecn: { kind: 'threshold', k_bytes: 60000 }, link_loss_rate: 0.001 },
+      transport: { kind: 'roce-v2', loss_recovery: 'selective-repeat', rto_us: 100 },
+      cc: { kind: 'dctcp', min_window_packets: 2 },
+      workload: { kind: 'flows', list: [{ src: 'h1', dst: 'h0', bytes: 4_000_000 }, { src: 'h2', dst: 'h0', bytes: 4_000_000 }] },
+    });
+    expect(r.fabric.counters.total(PC_LINK_LOSSES)).toBeGreaterThan(0);
+    for (const f of r.flows.records) {
+      expect(f.deliveredBytes).toBe(4_000_000);
+      expect(f.retxPackets).toBeGreaterThan(0);
+      expect(f.timeouts).toBe(0);
+    }
+  });
+
   it('without loss the two are identical', () => {
     const gbn = lossy('go-back-n', 0);
     const sr = lossy('selective-repeat', 0);

@@ -980,6 +980,7 @@ export class QueuePair implements SendQueue, Actor, CachedContext {
         return;
       }
     }
+    const expectedBefore = rx.expected;
     const verdict = rx.arrive(psn);
     if (verdict === RX_IN_ORDER || (verdict === RX_OUT_OF_ORDER && rx.keepsOutOfOrder)) {
       // the packet's data is placed in memory
@@ -995,7 +996,10 @@ export class QueuePair implements SendQueue, Actor, CachedContext {
     if (verdict === RX_IN_ORDER) {
       const completed = this.completeInbound();
       if (this.state !== QPS_RTS && this.state !== QPS_RTR) return;
-      if (++this.unacked >= this.attrs.ackEvery || completed) this.sendAck(SYN_ACK, pkt, -1);
+      // a packet that fills all or part of a hole is acknowledged at once (as TCP does, RFC 5681
+      // §4.2): the sender is in loss recovery and, with its window full, waits for this ACK
+      const gapFilled = rx.expected - expectedBefore > 1 || rx.heldOutOfOrder > 0;
+      if (++this.unacked >= this.attrs.ackEvery || completed || gapFilled) this.sendAck(SYN_ACK, pkt, -1);
     } else if (verdict === RX_OUT_OF_ORDER) {
       if (rx.nakFor(psn)) this.sendAck(SYN_NAK_PSN_SEQ, pkt, rx.keepsOutOfOrder ? psn : -1);
     } else {

@@ -50,6 +50,7 @@ export class GoBackNSender implements SenderRecovery {
 export class GoBackNReceiver implements ReceiverRecovery {
   expected = 0;
   readonly keepsOutOfOrder = false;
+  readonly heldOutOfOrder = 0;
   private nakSent = false;
 
   arrive(psn: number, count = 1): number {

@@ -55,6 +55,8 @@ export interface ReceiverRecovery {
   arrive(psn: number, count?: number): number;
   /** Whether an out-of-order packet was placed in memory (selective repeat) or discarded (go-back-N). */
   readonly keepsOutOfOrder: boolean;
+  /** PSNs received out of order and held above a hole (always 0 for go-back-N). */
+  readonly heldOutOfOrder: number;
   /** Whether to answer this out-of-order arrival with a NAK (go-back-N: once per gap; selective repeat: each). */
   nakFor(psn: number): boolean;
 }

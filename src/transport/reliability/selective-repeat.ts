@@ -98,16 +98,24 @@ export class SelectiveRepeatSender implements SenderRecovery {
 export class SelectiveRepeatReceiver implements ReceiverRecovery {
   expected = 0;
   readonly keepsOutOfOrder = true;
+  heldOutOfOrder = 0;
   private readonly received = new SeqBitmap();
 
   arrive(psn: number, count = 1): number {
     if (psn < this.expected || (psn > this.expected && this.received.has(this.expected, psn))) return RX_DUPLICATE;
     if (psn > this.expected) {
-      for (let s = psn; s < psn + count; s++) this.received.add(this.expected, s);
+      for (let s = psn; s < psn + count; s++) {
+        if (this.received.has(this.expected, s)) continue;
+        this.received.add(this.expected, s);
+        this.heldOutOfOrder++;
+      }
       return RX_OUT_OF_ORDER;
     }
     this.expected += count;
-    while (this.received.has(this.expected, this.expected)) this.received.delete(this.expected++);
+    while (this.received.has(this.expected, this.expected)) {
+      this.received.delete(this.expected++);
+      this.heldOutOfOrder--;
+    }
     return RX_IN_ORDER;
   }
 
