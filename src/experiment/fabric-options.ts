@@ -15,6 +15,9 @@ import type { FabricConfig } from './fabric-schema.js';
  */
 export function fabricOptions(f: FabricConfig, maxFrameBytes: number, linkLayer: 'ethernet' | 'infiniband' = 'ethernet', lmc = 0): FabricOptions {
   const ib = linkLayer === 'infiniband';
+  if (f.ecn.kind === 'ib-fecn' && !ib) {
+    throw new ConfigError("ib-fecn is InfiniBand's switch marking (FECN, thresholds in VL buffer credits); on Ethernet use fabric.ecn.kind threshold or red", { field: 'fabric.ecn.kind' });
+  }
   const flowControl = f.flow_control === 'auto' ? (ib ? 'credit' : 'pfc') : f.flow_control;
   return {
     lidRouting: ib ? { lmc } : undefined,

@@ -41,6 +41,13 @@ describe('IB CC switch settings (SwitchCongestionSetting): fabric.ecn kind ib-fe
     expect(e.message).toContain('fabric.ecn.threshold');
   });
 
+  it('is refused on Ethernet links, naming the field and the Ethernet markers', () => {
+    const config = validateExperiment({ name: 'x', workload: { kind: 'incast', senders: 2, bytes: 1000 }, fabric: { ecn: { kind: 'ib-fecn' } } });
+    const e = configError(() => runExperiment(config));
+    expect(e.message).toContain('fabric.ecn.kind');
+    expect(e.message).toContain('threshold or red');
+  });
+
   const FILE = 'experiments/ib-congestion-tree.yaml';
   function tree(ecn: string): RunResult {
     const { config } = loadExperimentFile(FILE, { set: ['outputs.samples_interval_ns=0', 'cc.kind=ib-cc', `fabric.ecn=${ecn}`] });
