@@ -93,6 +93,20 @@ export { assignLids, syntheticGuid, MAX_UNICAST_LID } from './topology/lids.js';
 export type { LidAssignment } from './topology/lids.js';
 /** Adaptive routing's guard: refuses transports whose queue pairs would treat reordering as loss. */
 export { checkAdaptiveRouting } from './experiment/adaptive-routing.js';
+/**
+ * Loss recovery of reliable RDMA connections: go-back-N and IRN-style selective repeat, whose
+ * sender deems a hole lost either at once (`loss_detection: immediate`) or with RACK (RFC 8985:
+ * after a reordering window, tolerating adaptive routing's reordering); per-PSN sets and times.
+ */
+export { GoBackNSender, GoBackNReceiver } from './transport/reliability/go-back-n.js';
+export { SelectiveRepeatSender, SelectiveRepeatReceiver } from './transport/reliability/selective-repeat.js';
+export { RackLossDetection, RACK_REO_WND_PERSIST } from './transport/reliability/rack.js';
+export { LOSS_DETECTION_NAMES, RX_IN_ORDER, RX_OUT_OF_ORDER, RX_DUPLICATE } from './transport/reliability/reliability.js';
+export type { SenderRecovery, ReceiverRecovery, LossDetectionName } from './transport/reliability/reliability.js';
+export { SeqBitmap } from './transport/reliability/seq-bitmap.js';
+export { SeqTimes } from './transport/reliability/seq-times.js';
+/** Refuses `loss_detection: rack` without selective repeat. */
+export { checkLossDetection } from './transport/rdma/loss-detection-check.js';
 export type { TraceRow } from './workload/importers/trace-rows.js';
 export { transports } from './transport/registry.js';
 export type { TransportVariant, Connection, ConnectionContext, Framing, FramingOptions } from './transport/transport.js';

@@ -24,6 +24,7 @@ import type { FlowSpec } from '../workload/workload.js';
 import type { RdmaApp } from '../workload/rdma-app.js';
 import { findCyclicBufferDependency } from '../fabric/routing/cbd.js';
 import { checkAdaptiveRouting } from './adaptive-routing.js';
+import { checkLossDetection } from '../transport/rdma/loss-detection-check.js';
 import { fabricOptions } from './fabric-options.js';
 import { flowTransportParams } from './flow-priority.js';
 import { resolveFlowTransports } from './flow-transports.js';
@@ -135,6 +136,7 @@ export function* runExperimentSteps(experiment: unknown, options: RunOptions = {
   const transport = transports.get(transportKind, { file, field: 'transport.kind' });
   const transportParams: unknown = parseWith(transport.params, transportRaw, { file, field: 'transport' });
   checkAdaptiveRouting(config, transportParams, file);
+  checkLossDetection(transportParams, file);
   const { kind: ccKind, ...ccRaw } = config.cc;
   const cc = congestionControls.get(ccKind, { file, field: 'cc.kind' });
   const ccParams: unknown = parseWith(cc.params, ccRaw, { file, field: 'cc' });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LOSS_DETECTION_NAMES } from './reliability/reliability.js';
 
 /** Parameters of the RoCEv2 reliable-connection transport, with their defaults. */
 export const roceV2Params = z
@@ -23,6 +24,12 @@ export const roceV2Params = z
       .enum(['go-back-n', 'selective-repeat'])
       .default('go-back-n')
       .describe("'go-back-n' (RoCE NICs: resend everything from the lost PSN) or 'selective-repeat' (IRN: resend only the holes)"),
+    loss_detection: z
+      .enum(LOSS_DETECTION_NAMES)
+      .default('immediate')
+      .describe(
+        "with selective-repeat, when a hole counts as lost: 'immediate' (the default; IRN, Mittal et al., SIGCOMM 2018: on the first NACK reporting a later PSN) or 'rack' (RFC 8985: once a packet sent after it is delivered and a reordering window, min RTT/4 growing on duplicates, has passed; tolerates adaptive routing's reordering)",
+      ),
     qp_type: z
       .enum(['rc', 'uc'])
       .default('rc')

@@ -30,7 +30,7 @@ describe('validateExperiment: defaults', () => {
       link_loss_rate: 0,
     });
     expect(c.transport).toEqual({
-      kind: 'roce-v2', priority: 3, ack_every: 4, rto_us: 100, retry_count: 7, window_packets: 0, loss_recovery: 'go-back-n',
+      kind: 'roce-v2', priority: 3, ack_every: 4, rto_us: 100, retry_count: 7, window_packets: 0, loss_recovery: 'go-back-n', loss_detection: 'immediate',
       qp_type: 'rc', rnr_retry: 7, min_rnr_timer: 12, max_rd_atomic: 16, max_dest_rd_atomic: 16, sq_depth: 128, rq_depth: 512,
     });
     expect(c.nic).toEqual({ profile: 'ideal' });

@@ -4,21 +4,26 @@ import type { AppQp, SendVerb } from '../../src/workload/rdma-app.js';
 import { ScriptApp, runApps, star } from './helpers.js';
 
 /**
- * Every verb mixed on several RC QPs over lossy links, under both loss-recovery policies. Whatever
+ * Every verb mixed on several RC QPs over lossy links, under both loss-recovery policies (and
+ * selective repeat's two loss detections: immediate and RACK). Whatever
  * is lost (requests, READ responses, ACKs, atomic ACKs), RC must complete every work request
  * successfully, in posting order per QP, deliver every SEND to a RECV in order, and apply every
  * fetch-and-add exactly once.
  */
 describe('all verbs on lossy links', () => {
   it.each([
-    ['go-back-n', 1],
-    ['go-back-n', 2],
-    ['go-back-n', 3],
-    ['selective-repeat', 1],
-    ['selective-repeat', 2],
-    ['selective-repeat', 3],
-    ['selective-repeat', 4],
-  ])('%s (seed %i): every work request completes once, in order; atomics apply exactly once', (lossRecovery, seed) => {
+    ['go-back-n', 1, 'immediate'],
+    ['go-back-n', 2, 'immediate'],
+    ['go-back-n', 3, 'immediate'],
+    ['selective-repeat', 1, 'immediate'],
+    ['selective-repeat', 2, 'immediate'],
+    ['selective-repeat', 3, 'immediate'],
+    ['selective-repeat', 4, 'immediate'],
+    ['selective-repeat', 1, 'rack'],
+    ['selective-repeat', 2, 'rack'],
+    ['selective-repeat', 3, 'rack'],
+    ['selective-repeat', 4, 'rack'],
+  ] as const)('%s (seed %i) %s: every work request completes once, in order; atomics apply exactly once', (lossRecovery, seed, lossDetection) => {
     const QPS = 3;
     const PER_QP = 60;
     const rng = new Rng(seed).fork('mix');
@@ -65,7 +70,7 @@ describe('all verbs on lossy links', () => {
       seed,
       topology: star(QPS + 1),
       fabric: { mtu: 1024, link_loss_rate: 0.01 },
-      transport: { kind: 'roce-v2', loss_recovery: lossRecovery, rto_us: 30 },
+      transport: { kind: 'roce-v2', loss_recovery: lossRecovery, loss_detection: lossDetection, rto_us: 30 },
     });
     expect(r.stopReason).toBe('all-flows-ended');
     expect(r.fabric.traffic.droppedPackets).toBeGreaterThan(10);

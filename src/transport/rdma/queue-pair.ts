@@ -11,7 +11,8 @@ import { Timer } from '../../sim/timer.js';
 import type { AckEvent, CcFeedback, CongestionControl } from '../cc/congestion-control.js';
 import type { NicHandle, SendQueue } from '../endpoint.js';
 import { GoBackNReceiver, GoBackNSender } from '../reliability/go-back-n.js';
-import { RX_IN_ORDER, RX_OUT_OF_ORDER, type ReceiverRecovery, type SenderRecovery } from '../reliability/reliability.js';
+import { RackLossDetection } from '../reliability/rack.js';
+import { RX_DUPLICATE, RX_IN_ORDER, RX_OUT_OF_ORDER, type LossDetectionName, type ReceiverRecovery, type SenderRecovery } from '../reliability/reliability.js';
 import { SelectiveRepeatReceiver, SelectiveRepeatSender } from '../reliability/selective-repeat.js';
 import type { CompletionQueue } from './completion-queue.js';
 import { VerbsError } from './errors.js';
@@ -132,6 +133,8 @@ export interface QpAttrs {
   /** Maximum unacknowledged packets (0: unlimited). */
   windowPackets: number;
   selectiveRepeat: boolean;
+  /** How a selective-repeat sender deems a hole lost (absent: 'immediate'). */
+  lossDetection?: LossDetectionName;
   priority: number;
   ackPriority: number;
   sendCq: CompletionQueue | null;
@@ -188,6 +191,7 @@ export class RespJob {
 
 const EV_RTO = 0;
 const EV_DEFERRED_ACK = 1;
+const EV_REORDER = 2;
 
 /**
  * One queue pair: a send queue (requester) and a receive queue (responder) on one host, of type
@@ -263,6 +267,8 @@ export class QueuePair implements SendQueue, Actor, CachedContext {
   private readonly rto: Timer;
   /** Sends an ACK that waited behind READ responses (never from inside the NIC's pull). */
   private readonly ackTimer: Timer;
+  /** RACK loss detection: fires when a hole's reordering window ends (null: immediate or go-back-N). */
+  private readonly reorderTimer: Timer | null;
   /** Reused for every ACK handed to the congestion control. */
   private readonly ackEvent: AckEvent = { ackedBytes: 0, ackedPackets: 0, markedPackets: 0, rttPs: 0, intHops: 0, int: null, inflightBytes: 0, now: 0 };
 
@@ -308,7 +314,9 @@ export class QueuePair implements SendQueue, Actor, CachedContext {
     this.rto = new Timer(site.sim, this, EV_RTO);
     this.ackTimer = new Timer(site.sim, this, EV_DEFERRED_ACK);
     const selective = attrs.type === QPT_RC && attrs.selectiveRepeat;
-    this.tx = selective ? new SelectiveRepeatSender() : new GoBackNSender();
+    const rack = selective && attrs.lossDetection === 'rack';
+    this.tx = selective ? new SelectiveRepeatSender(rack ? new RackLossDetection() : null) : new GoBackNSender();
+    this.reorderTimer = rack ? new Timer(site.sim, this, EV_REORDER) : null;
     this.rx = selective ? new SelectiveRepeatReceiver() : new GoBackNReceiver();
     if (attrs.type === QPT_UD) this.cc = NO_CC;
   }
@@ -636,7 +644,7 @@ export class QueuePair implements SendQueue, Actor, CachedContext {
       w.flow.packetsSent++;
       if (psn < tx.maxSent) w.flow.retxPackets++;
     }
-    tx.sent(psn, count);
+    tx.sent(psn, count, now);
     this.pace(cc, pkt.frameBytes, now);
     if (this.attrs.type === QPT_RC) {
       if (!this.rto.armed) this.rto.setAfter(this.attrs.rtoPs);
@@ -745,8 +753,17 @@ export class QueuePair implements SendQueue, Actor, CachedContext {
     }
   }
 
-  /** RTO expiry, or the deferred ACK is due. */
+  /** RTO expiry, the deferred ACK is due, or a reordering window ended (RACK). */
   onEvent(kind: number): void {
+    if (kind === EV_REORDER) {
+      if (this.state !== QPS_RTS) return;
+      const now = this.site.sim.now;
+      const loss = this.tx.lossTimer(now);
+      this.armReorder();
+      if (loss) this.ccNow().onLoss(now);
+      if (this.hasData()) this.site.nic.activate(this);
+      return;
+    }
     if (kind === EV_DEFERRED_ACK) {
       if (this.deferredSyn >= 0 && this.jobs.length === 0 && this.state !== QPS_ERR) {
         const syn = this.deferredSyn;
@@ -772,6 +789,7 @@ export class QueuePair implements SendQueue, Actor, CachedContext {
     }
     this.ccNow().onTimeout(now);
     tx.timeout();
+    this.armReorder();
     this.respGapPsn = -1;
     this.rto.setAfter(this.attrs.rtoPs);
     if (this.hasData()) this.site.nic.activate(this);
@@ -816,6 +834,15 @@ export class QueuePair implements SendQueue, Actor, CachedContext {
     return acked;
   }
 
+  /** RACK: the reorder timer follows the sender's earliest pending reordering-window deadline. */
+  private armReorder(): void {
+    const timer = this.reorderTimer;
+    if (timer === null) return;
+    const t = this.tx.lossTimerAt;
+    if (t === Infinity) timer.cancel();
+    else timer.set(t);
+  }
+
   /** Re-requests from `psn` (lost READ/atomic responses), once per gap. */
   private regap(psn: number): void {
     if (this.respGapPsn === psn) return;
@@ -846,8 +873,11 @@ export class QueuePair implements SendQueue, Actor, CachedContext {
       this.onRnrNak(psn, now);
     } else if (syn === SYN_ACK || syn === SYN_NAK_PSN_SEQ) {
       const nak = syn === SYN_NAK_PSN_SEQ && !implied;
-      const lossEpisode = nak ? tx.nak(psn, sack) : false;
+      let lossEpisode = nak ? tx.nak(psn, sack) : false;
       if (!nak) tx.ack(psn);
+      // RACK: the acknowledged packet's send time (echoed) and a duplicate report (an ACK's sack)
+      if (!implied && tx.feedback(ack.echoTs, now, syn === SYN_ACK ? sack : -1)) lossEpisode = true;
+      this.armReorder();
       const acked = this.progress(before);
       if (acked > 0) this.rnrRetries = 0;
       if (implied) this.regap(psn);
@@ -905,7 +935,12 @@ export class QueuePair implements SendQueue, Actor, CachedContext {
     const tx = this.tx;
     const psn = pkt.psn;
     if (isReadResponse(pkt.type)) this.maybeCnp(pkt);
-    if (w.status !== WC_PENDING || w.firstPsn < 0 || psn < tx.una) return; // stale or duplicate
+    if (w.status !== WC_PENDING || w.firstPsn < 0 || psn < tx.una) {
+      // stale or duplicate: a re-sent READ response the requester already had is a spurious retransmission
+      const had = w.status === WC_SUCCESS || (w.status === WC_PENDING && w.firstPsn >= 0 && psn < tx.una);
+      if (had && j.retry && w.flow !== null && isReadResponse(pkt.type)) w.flow.spuriousRetx++;
+      return;
+    }
     const before = tx.una;
     // the responder answers in PSN order: everything before this READ/atomic has arrived
     const cap = this.ackCap(w.firstPsn);
@@ -1002,8 +1037,11 @@ export class QueuePair implements SendQueue, Actor, CachedContext {
       if (++this.unacked >= this.attrs.ackEvery || completed || gapFilled) this.sendAck(SYN_ACK, pkt, -1);
     } else if (verdict === RX_OUT_OF_ORDER) {
       if (rx.nakFor(psn)) this.sendAck(SYN_NAK_PSN_SEQ, pkt, rx.keepsOutOfOrder ? psn : -1);
-    } else {
-      this.sendAck(SYN_ACK, pkt, -1); // duplicate
+    } else if (verdict === RX_DUPLICATE) {
+      // a retransmission of a PSN this responder already has: spurious. The ACK reports it (as a
+      // TCP D-SACK does, RFC 2883), which a RACK sender takes as reordering
+      if (w.flow !== null) w.flow.spuriousRetx++;
+      this.sendAck(SYN_ACK, pkt, psn);
     }
     this.maybeCnp(pkt);
   }
@@ -1266,6 +1304,7 @@ export class QueuePair implements SendQueue, Actor, CachedContext {
     if (this.state === QPS_ERR) return;
     this.state = QPS_ERR;
     this.rto.cancel();
+    if (this.reorderTimer !== null) this.reorderTimer.cancel();
     this.rnrUntil = 0;
     while (this.active.length > 0) this.complete(this.active.shift()!, WC_WR_FLUSH_ERR);
     while (this.pending.length > 0) this.complete(this.pending.shift()!, WC_WR_FLUSH_ERR);

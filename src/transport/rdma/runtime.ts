@@ -270,6 +270,7 @@ export class RdmaRuntime implements VerbsRuntime {
       ackEvery: p.ack_every,
       windowPackets: p.window_packets,
       selectiveRepeat: p.loss_recovery === 'selective-repeat',
+      lossDetection: p.loss_detection,
       priority: p.priority,
       ackPriority: p.ack_priority ?? p.priority,
       sendCq: options.sendCq ?? null,

@@ -44,6 +44,17 @@ export class GoBackNSender implements SenderRecovery {
   resend(psn: number): void {
     if (psn < this.next) this.next = Math.max(psn, this.una);
   }
+
+  /** Go-back-N decides on NAKs and timeouts only. */
+  readonly lossTimerAt = Infinity;
+
+  feedback(): boolean {
+    return false;
+  }
+
+  lossTimer(): boolean {
+    return false;
+  }
 }
 
 /** Go-back-N receiver: in order or nothing. */

@@ -4,6 +4,8 @@
  * means. PSNs are unbounded integers.
  */
 
+import type { Time } from '../../sim/time.js';
+
 /** Sender side: the PSN space [0, end) of the posted messages. */
 export interface SenderRecovery {
   /** Oldest unacknowledged PSN. */
@@ -18,9 +20,9 @@ export interface SenderRecovery {
   peek(): number;
   /**
    * `psn` (the value peek() returned) was transmitted, covering `count` PSNs (1, or the response
-   * packets of an RDMA READ request, which occupies one PSN per response it asks for).
+   * packets of an RDMA READ request, which occupies one PSN per response it asks for), at `now`.
    */
-  sent(psn: number, count?: number): void;
+  sent(psn: number, count?: number, now?: Time): void;
   /** A cumulative ACK for everything below `psn`; returns the packets newly acknowledged. */
   ack(psn: number): number;
   /**
@@ -36,6 +38,16 @@ export interface SenderRecovery {
    * anything.
    */
   resend(psn: number): void;
+  /**
+   * An ACK or NAK arrived at `now` echoing the send time `echoTs` of the packet that triggered it;
+   * `dsack` is the PSN it reports as a duplicate (-1: none). Time-based loss detection (RACK) runs
+   * here; returns true when it starts a loss-recovery episode.
+   */
+  feedback(echoTs: Time, now: Time, dsack: number): boolean;
+  /** When the connection should call {@link lossTimer} (a reordering window ends), ps; Infinity: never. */
+  readonly lossTimerAt: Time;
+  /** The time {@link lossTimerAt} came; returns true when this starts a loss-recovery episode. */
+  lossTimer(now: Time): boolean;
 }
 
 /** What an arriving data packet is to the receiver. */
@@ -60,3 +72,11 @@ export interface ReceiverRecovery {
   /** Whether to answer this out-of-order arrival with a NAK (go-back-N: once per gap; selective repeat: each). */
   nakFor(psn: number): boolean;
 }
+
+/**
+ * How a selective-repeat sender decides a hole is lost: `immediate` (IRN: on the first NACK that
+ * reports a later PSN) or `rack` (RFC 8985: once a later-sent packet is delivered and a
+ * reordering window has passed; see rack.ts).
+ */
+export const LOSS_DETECTION_NAMES = ['immediate', 'rack'] as const;
+export type LossDetectionName = (typeof LOSS_DETECTION_NAMES)[number];
