@@ -95,6 +95,13 @@ export class Packet {
    * read by the fabric; no object is allocated per packet.
    */
   ref: object | null = null;
+  /**
+   * Set by the host's receive offload (GRO / LRO, src/host/cpu.ts) on a stream segment it merged
+   * into a super-packet that is still open: more segments of the connection may join it. Its
+   * endpoint hears `onRxMergeEnd` once the super-packet is complete (flushed up the stack).
+   * False on every other packet, and always without a host model or merging.
+   */
+  rxMergeOpen = false;
 
   // ---- in-band telemetry (HPCC) ----
   /** Set by the sender: switches stamp INT on this packet. */
@@ -133,6 +140,7 @@ export class Packet {
     this.window = 0;
     this.sackBlocks = 0;
     this.ref = null;
+    this.rxMergeOpen = false;
     this.wantsInt = false;
     this.intHops = 0;
   }

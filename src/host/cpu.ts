@@ -38,7 +38,13 @@ export interface StateCost {
  * `from` on once, charged to the packet being processed when it is flushed: when a packet of the
  * connection that cannot merge arrives (a pure ACK), or when the NAPI poll ends — the ring is
  * empty after the packet, or it is the poll's `budget`-th. Each packet still leaves the ring (and
- * reaches the transport) when its own work is done: the model merges costs, not deliveries.
+ * reaches the transport) when its own work is done: the model merges costs, not deliveries. But
+ * the transport hears where each super-packet ends, as Linux's TCP sees one skb per super-packet
+ * (and ACKs once per skb): a segment whose super-packet is still held when it leaves the ring is
+ * delivered with `Packet.rxMergeOpen` set, and once that super-packet is flushed — at the start of
+ * a later packet, which pays its cost — {@link onMergeEnd} names its connection when that packet
+ * leaves the ring, before it is delivered. The last segment of a super-packet flushed as its own
+ * poll ends is delivered without the flag (no call).
  *
  * Allocation-free on the per-packet path: rings are preallocated arrays indexed by head/count,
  * counters are typed arrays, and each core has at most one pending event (its head packet's end).
@@ -88,6 +94,16 @@ export class HostCpu implements Actor {
   /** GRO / LRO, by core: data segments taken into a super-packet (alone or with others), and super-packets flushed up the stack. */
   readonly mergedSegments: Float64Array;
   readonly superPackets: Float64Array;
+  /**
+   * Called when a super-packet whose segments were delivered with `rxMergeOpen` is complete
+   * (connection, core); set by src/host/setup.ts. Null: nobody listens.
+   */
+  onMergeEnd: ((conn: number, core: number) => void) | null = null;
+  /** 1 while the head packet of each core is in a super-packet that stays held after it. */
+  private readonly headOpen: Uint8Array;
+  /** Connections (by core, up to `flows` each) whose super-packets the head packet's start flushed, earlier segments' all delivered. */
+  private readonly endConns: Int32Array;
+  private readonly endCount: Int32Array;
   /** First rx stage charged per super-packet (the stage count: no merging). */
   private readonly mergeFrom: number;
   /** Per-packet ps a flushed super-packet costs at each stage (0 before mergeFrom). */
@@ -168,6 +184,9 @@ export class HostCpu implements Actor {
     this.groHeld = new Int32Array(cores);
     this.mergedSegments = new Float64Array(cores);
     this.superPackets = new Float64Array(cores);
+    this.headOpen = new Uint8Array(cores);
+    this.endConns = new Int32Array(cores * this.groSlots);
+    this.endCount = new Int32Array(cores);
     sim.register(this);
   }
 
@@ -286,6 +305,8 @@ export class HostCpu implements Actor {
       // a new connection when all slots are taken: flush the oldest (MAX_GRO_SKBS)
       const out = slot >= 0 ? slot : merging && held === G ? 0 : -1;
       if (out >= 0) {
+        // its last segment left the ring before this packet started: it ends now
+        this.endConns[b + this.endCount[core]!++] = this.groConn[b + out]!;
         for (let k = out; k < held - 1; k++) {
           this.groConn[b + k] = this.groConn[b + k + 1]!;
           this.groBytes[b + k] = this.groBytes[b + k + 1]!;
@@ -303,11 +324,16 @@ export class HostCpu implements Actor {
       }
     }
     // the poll ends (the ring is empty after this packet, or the budget is spent): NAPI
-    // completes and flushes every held super-packet
+    // completes and flushes every held super-packet; this packet's own (it is its last segment)
+    // and the others, whose last segments were delivered already
+    let open = merging ? 1 : 0;
     if (this.count[core] === 1 || this.sinceCall[core]! >= this.stack.budget) {
+      for (let k = 0; k < held; k++) if (!merging || this.groConn[b + k] !== pkt.conn) this.endConns[b + this.endCount[core]!++] = this.groConn[b + k]!;
       flushes += held;
       held = 0;
+      open = 0;
     }
+    this.headOpen[core] = open;
     this.groHeld[core] = held;
     if (flushes === 0) return 0;
     this.superPackets[core]! += flushes;
@@ -339,6 +365,16 @@ export class HostCpu implements Actor {
     this.head[core] = (this.head[core]! + 1) % this.ringSize;
     this.count[core]!--;
     this.corePackets[core]!++;
+    if (this.mergeFrom < this.perPacketPs.length) {
+      // super-packets flushed when this packet started go up the stack first
+      const n = this.endCount[core]!;
+      if (n > 0) {
+        this.endCount[core] = 0;
+        const b = core * this.groSlots;
+        if (this.onMergeEnd !== null) for (let k = 0; k < n; k++) this.onMergeEnd(this.endConns[b + k]!, core);
+      }
+      pkt.rxMergeOpen = this.headOpen[core] === 1;
+    }
     const verdict = this.headVerdict[core]!;
     if (verdict === VERDICT_DROP) {
       this.stackDrops[core]!++;

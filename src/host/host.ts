@@ -35,4 +35,9 @@ export class Host implements FrameHandler {
     this.connections[pkt.conn]!.onPacket(pkt, this.id);
     this.pool.release(pkt);
   }
+
+  /** Tells connection `conn`'s endpoint that this host's GRO / LRO flushed its super-packet. */
+  endMerge(conn: number): void {
+    this.connections[conn]!.onRxMergeEnd?.(this.id);
+  }
 }

@@ -112,6 +112,8 @@ export function installHostStacks(sim: Simulator, fabric: Fabric, hosts: readonl
       (pkt) => host.deliver(pkt),
     );
     host.rx = path;
+    // GRO / LRO: the transport hears when a super-packet it got segment by segment is complete
+    path.cpu.onMergeEnd = (conn) => host.endMerge(conn);
     hardware[host.id] = installHostHardware(sim, path, host.nic, c);
     return path;
   });

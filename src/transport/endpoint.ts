@@ -36,4 +36,11 @@ export interface NicHandle {
 export interface Endpoint {
   /** `pkt` arrived at host `host`; it is released to the pool after this returns. */
   onPacket(pkt: Packet, host: number): void;
+  /**
+   * The receive offload (GRO / LRO) of host `host` completed the super-packet holding this
+   * connection's latest segments delivered with `Packet.rxMergeOpen`: what the host's stack now
+   * hands up as one packet. A stream transport (TCP) makes its per-packet decisions (the ACK)
+   * here, as Linux's TCP does once per GRO skb. Absent: the endpoint ignores merging.
+   */
+  onRxMergeEnd?(host: number): void;
 }

@@ -143,9 +143,9 @@ describe('host cores as servers of work items', () => {
     expect(k.rx[1]!.cpu.corePackets[0]).toBe(1);
     const fct = (r: RunResult) => r.flows.records[0]!.finish - r.flows.records[0]!.start;
     expect(fct(kernel) - fct(ideal)).toBe(cost(0) + cost(1));
-    // 1000 interrupt + 120 NAPI + 40 + 30 + 20 + 50 + 300 + 50 + 1500 wake-up + 0.1 ns/B copy
-    expect(cost(0)).toBeGreaterThan(3_110_000);
-    expect(cost(0)).toBeLessThan(3_110_000 + 0.1 * 1000 * 1600);
+    // 1000 interrupt + 128 NAPI + 45 + 30 + 140 + 50 + 300 + 50 + 1500 wake-up + 0.152 ns/B copy
+    expect(cost(0)).toBeGreaterThan(3_243_000);
+    expect(cost(0)).toBeLessThan(3_243_000 + 0.152 * 1000 * 1600);
   });
 
   it('netfilter cost grows with iptables rules; an eBPF map policy is constant', () => {
@@ -222,8 +222,11 @@ describe('early drops: iptables vs XDP', () => {
     const ipt = ddos('kernel');
     const c2 = ipt.hostStacks!.rx[0]!.cpu;
     expect(c2.stackDrops[0]).toBeGreaterThan(0);
-    expect(stageOf(ipt, 'sk_buff_alloc')).toBe(c2.corePackets[0]);
-    expect(stageOf(ipt, 'tcp')).toBe(c2.corePackets[0]! - c2.stackDrops[0]!);
+    // a packet the core is still working on at the stop has paid its stages, not yet left the ring
+    const inProgress = c2.occupancy(0) > 0 ? 1 : 0;
+    expect(stageOf(ipt, 'sk_buff_alloc')).toBe(c2.corePackets[0]! + inProgress);
+    expect(stageOf(ipt, 'tcp')).toBeGreaterThanOrEqual(c2.corePackets[0]! - c2.stackDrops[0]!);
+    expect(stageOf(ipt, 'tcp')).toBeLessThanOrEqual(c2.corePackets[0]! - c2.stackDrops[0]! + inProgress);
     // the mean CPU per received packet (attack and legitimate) is lower with XDP
     const mean = (c: typeof cpu) => c.stageBusyPs.reduce((s, v) => s + v, 0) / c.corePackets[0]!;
     expect(mean(cpu)).toBeLessThan(mean(c2));

@@ -4,7 +4,7 @@ import { planSweep } from '../../src/experiment/sweep.js';
 import { checkConservation } from '../helpers/run.js';
 
 /** The rx cost of one 64-byte packet on a saturated kernel core (no interrupt, no wake-up), ps. */
-const KERNEL_64B_PS = (100 / 64 + 20 + 40 + 30 + 20 + 50 + 300 + 50 + 0.1 * 64) * 1000;
+const KERNEL_64B_PS = (100 / 64 + 28 + 45 + 30 + 140 + 50 + 300 + 50 + 0.152 * 64) * 1000;
 
 describe('the host stack experiments', () => {
   it('host-performance-cliff.yaml: three stacks × three link rates × six frame sizes; a core takes 1/c', () => {

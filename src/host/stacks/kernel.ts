@@ -4,13 +4,40 @@ import { costNs, stage, type StackVariant } from '../stack.js';
 /*
  * Sources of the default costs (ns at a 3 GHz reference clock; `clock_ghz` scales them):
  * [B15] J. D. Brouer, "Network stack challenges at increasing speeds: the 100 Gbit/s challenge",
- *       LinuxCon North America 2015: 67.2 ns per 64 B packet at 10 Gb/s; SLUB kmem_cache
- *       alloc+free fast path ~19 ns (more on a cache miss, ~30-40 ns with the sk_buff init);
- *       syscall round trip ~40-75 ns; FIB lookup tens of ns.
- * [X18] T. Høiland-Jørgensen et al., "The eXpress Data Path", CoNEXT 2018: the Linux stack drops
- *       ~4-5 Mpps per core in the iptables raw table (~200-250 ns per packet up to netfilter).
+ *       LinuxCon North America 2015: 67.2 ns per 64 B packet at 10 Gb/s; syscall round trip
+ *       ~40-75 ns; FIB lookup tens of ns (unverified: from memory, not confirmed with the search
+ *       tool; ip_ns and syscall_ns keep their earlier values).
+ * [B14] J. D. Brouer, "[RFC PATCH 0/3] Faster than SLAB caching of SKBs with qmempool", LKML,
+ *       10 Dec 2014: micro-benchmarking SLUB with 256-byte (sk_buff-sized) elements, the
+ *       "fast-path" instant reuse costs 19 ns, a pattern closer to network use 45 ns:
+ *       skb_alloc_ns 45 (alloc + free; the clock of that machine is not given).
+ * [X18] T. Høiland-Jørgensen, J. D. Brouer, D. Borkmann, J. Fastabend, T. Herbert, D. Ahern,
+ *       D. Miller, "The eXpress Data Path", CoNEXT 2018 (paper text and raw data in
+ *       github.com/tohojo/xdp-paper), one core of a Xeon E5-1650 v4 at 3.6 GHz, 64-byte UDP:
+ *       the Linux stack drops 4.8 Mpps in the iptables raw table (208.3 ns per packet = 250 ns
+ *       at 3 GHz) and 1.8 Mpps with conntrack (555.6 ns = 667 ns at 3 GHz); XDP drops 24 Mpps
+ *       (41.7 ns = 50 ns at 3 GHz). The kernel's path to a raw-table drop is napi_poll (call
+ *       per 64 packets) + driver_rx + sk_buff_alloc + gro + netfilter with one rule:
+ *       100/64 + 28 + 45 + 30 + (140 + 5) = 249.6 ns (4.81 Mpps at 3.6 GHz). driver_rx_ns 28 is
+ *       XDP's 50 ns less its program (xdp_ns 20, src/host/stacks/xdp.ts) and the poll call;
+ *       netfilter_base_ns 140 is what remains of the 250 ns (netif_receive_skb, tc, ip_rcv's
+ *       checks, the hooks) once gro_ns (30) and iptables_rule_ns (5) are set, and those two
+ *       have no published source: only the sum is calibrated. conntrack_ns 417 = 667 - 250.
+ *       test/host/calibration.test.ts runs both paths at 3.6 GHz.
+ * [C21] Q. Cai, S. Chaudhary, M. Vuppalapati, J. Hwang, R. Agarwal, "Understanding Host Network
+ *       Stack Overheads", SIGCOMM 2021: a single long TCP flow with every optimization (TSO/GRO,
+ *       jumbo frames, aRFS) reaches ~42 Gb/s per core, bound by the receiver core, where the data
+ *       copy from kernel to application buffers is the bottleneck (the abstract says the copy is
+ *       the bottleneck; the 42 Gb/s was confirmed through two summaries of the paper found with
+ *       the search tool, not its own text; so was a ~49 % LLC miss rate on that flow despite
+ *       DDIO, unverified). copy_ns_per_byte 0.152 is set so that the model's one receiving
+ *       core reaches 42 Gb/s on that flow (test/host/calibration.test.ts; the fabric's largest
+ *       MTU, 4096, stands in for their 9000-byte jumbo frames); the other stages keep their
+ *       values, so the copy is ~80 % of the core there. The paper's per-category cycle fractions
+ *       are not used (not confirmed with the search tool).
  * [L07] C. Li, C. Ding, K. Shen, "Quantifying the cost of context switch", ExpCS 2007:
- *       direct cost a few µs on the hardware of the time; ~1.5 µs used here.
+ *       direct cost a few µs on the hardware of the time; ~1.5 µs used here (unverified: the
+ *       paper's figure could not be confirmed with the search tool).
  * [L23] C. Li et al. (Google), "Analyze and Reorganize core Networking Structs to optimize
  *       cacheline consumption", Linux netdev patch series v8, 2023 (merged in 6.8; the analysis in
  *       Documentation/networking/net_cachelines): the TCP fast path touched 12 cache lines of
@@ -39,28 +66,31 @@ import { costNs, stage, type StackVariant } from '../stack.js';
  *       dominate for the packets of real traffic, data-touching ones (copy, checksum) scale with
  *       bytes; the split of the stages below into per-packet and per-byte parts follows them.
  * Defaults WITHOUT a published source (order-of-magnitude estimates, override them): interrupt,
- * napi_poll, driver_rx, gro, netfilter per-rule, ebpf_policy, tcp, socket_queue, copy per byte,
- * all tx stages except syscall, gso_ns, csum_ns_per_byte.
+ * napi_poll, gro and iptables_rule (alone: their sum with driver_rx and netfilter is [X18]'s),
+ * ebpf_policy, tcp, socket_queue, cache_line_miss, all tx stages except syscall (tx copy
+ * included), gso_ns, csum_ns_per_byte.
  */
 export const kernelParams = z
   .object({
     interrupt_ns: costNs(1000, 'hard IRQ + softirq raise, per interrupt (no published source)'),
     napi_poll_ns: costNs(100, 'NAPI poll call overhead, per poll (no published source)'),
     budget: z.int().min(1).max(65536).default(64).describe('NAPI budget: packets per poll (default 64, the Linux default)'),
-    driver_rx_ns: costNs(20, 'driver rx descriptor handling, per packet (no published source)'),
-    skb_alloc_ns: costNs(40, 'sk_buff allocation + init + free, per packet [B15]'),
+    driver_rx_ns: costNs(28, 'driver rx: descriptor, DMA unmap, buffer refill, per packet [X18] (XDP drop path less the program)'),
+    skb_alloc_ns: costNs(45, 'sk_buff allocation + init + free, per packet [B14]'),
     gro_ns: costNs(30, 'GRO, per packet (no published source)'),
-    netfilter_base_ns: costNs(20, 'traffic control + netfilter hooks with no rule, per packet (no published source)'),
+    netfilter_base_ns: costNs(140, 'netif_receive_skb, tc, ip_rcv checks and the netfilter hooks with no rule, per packet [X18] (the raw-table drop path less the other stages)'),
     iptables_rules: z.int().min(0).max(1e6).default(0).describe('iptables rules each packet is matched against (linear scan; default 0)'),
     iptables_rule_ns: costNs(5, 'cost per iptables rule scanned (no published source)'),
+    conntrack: z.boolean().default(false).describe('connection tracking (nf_conntrack) on every packet, as most distributions enable it: conntrack_ns more in netfilter (default false)'),
+    conntrack_ns: costNs(417, 'nf_conntrack lookup/creation, per packet [X18] (1.8 Mpps with conntrack vs 4.8 raw)'),
     ebpf_policy: z.boolean().default(false).describe('filter with an eBPF hash-map policy (constant cost) instead of iptables rules'),
     ebpf_policy_ns: costNs(30, 'eBPF hash-map policy lookup, per packet (no published source)'),
-    ip_ns: costNs(50, 'IP checks + routing lookup, per packet [B15]'),
+    ip_ns: costNs(50, 'IP routing lookup + local delivery, per packet [B15] (unverified)'),
     tcp_ns: costNs(300, 'TCP receive processing (incl. ACK generation), per packet (no published source)'),
     socket_queue_ns: costNs(50, 'socket receive-queue enqueue, per packet (no published source)'),
     wakeup_ns: costNs(1500, 'wake-up + context switch of the reader, per interrupt [L07]'),
-    copy_ns_per_byte: costNs(0.1, 'copy to user per byte (~10 GB/s per core; no published source)'),
-    syscall_ns: costNs(60, 'send() syscall entry/exit, per packet [B15]'),
+    copy_ns_per_byte: costNs(0.152, 'copy to user per byte (~6.5 GB/s per core, cache misses included) [C21]'),
+    syscall_ns: costNs(60, 'send() syscall entry/exit, per packet [B15] (unverified)'),
     tx_copy_ns_per_byte: costNs(0.1, 'copy from user per byte (no published source)'),
     tso_ns: costNs(10, 'segmentation offload bookkeeping, per packet (no published source)'),
     qdisc_ns: costNs(50, 'qdisc enqueue/dequeue, per packet (no published source)'),
@@ -76,7 +106,7 @@ export const kernelParams = z
     tso: z.boolean().default(true).describe('TSO: the tx stages above the NIC run once per super-segment of up to tso_max_bytes; the NIC cuts it into packets (default true, as Linux [SEG]; needs tx_csum_offload)'),
     tso_max_bytes: z.int().min(1).max(1 << 20).default(65536).describe('bytes of one TSO/GSO super-segment (default 65536: gso_max_size [SEG])'),
     gso: z.boolean().default(true).describe('GSO: with TSO off, segment in software in the driver (stage gso_segment per packet); the stages above still run per super-segment (default true, as Linux [SEG])'),
-    gso_ns: costNs(50, 'GSO software segmentation, per packet: an sk_buff and a header copy per segment (no published source; the sk_buff alone is ~40 ns [B15])'),
+    gso_ns: costNs(50, 'GSO software segmentation, per packet: an sk_buff and a header copy per segment (no published source; the sk_buff alone is ~45 ns [B14])'),
     rx_csum_offload: z.boolean().default(true).describe('the NIC verifies receive checksums (default true); false: stage rx_csum, csum_ns_per_byte per byte, before GRO'),
     tx_csum_offload: z.boolean().default(true).describe('the NIC computes transmit checksums (default true); false: stage tx_csum per byte, and no TSO (Linux drops TSO without checksum offload [SEG])'),
     csum_ns_per_byte: costNs(0.05, 'Internet checksum in software, per byte (no published source; ~20 GB/s per core)'),
@@ -89,22 +119,23 @@ export const kernelStack: StackVariant<z.output<typeof kernelParams>> = {
   description: 'Linux kernel network stack (interrupt, NAPI, sk_buff, GRO, netfilter, IP, TCP, socket, wake-up, copies)',
   params: kernelParams,
   create: (p, s) => {
+    const ct = p.conntrack ? p.conntrack_ns : 0;
     const rx = [
       stage('interrupt', { call: p.interrupt_ns, when: 'interrupt' }, 'no published source', s),
-      stage('napi_poll', { call: p.napi_poll_ns, when: 'poll', packet: p.driver_rx_ns }, 'no published source', s),
-      stage('sk_buff_alloc', { packet: p.skb_alloc_ns }, '[B15]', s),
+      stage('napi_poll', { call: p.napi_poll_ns, when: 'poll', packet: p.driver_rx_ns }, '[X18] (driver); no published source (poll call)', s),
+      stage('sk_buff_alloc', { packet: p.skb_alloc_ns }, '[B14]', s),
       // without receive checksum offload, GRO (and, without GRO, TCP) verifies it in software
       ...(p.rx_csum_offload ? [] : [stage('rx_csum', { byte: p.csum_ns_per_byte }, 'no published source', s)]),
       stage('gro', { packet: p.gro_ns }, 'no published source', s),
       p.ebpf_policy
-        ? stage('netfilter', { packet: p.netfilter_base_ns + p.ebpf_policy_ns }, 'no published source (eBPF map: constant)', s)
-        : stage('netfilter', { packet: p.netfilter_base_ns + p.iptables_rules * p.iptables_rule_ns }, 'no published source (linear in rules)', s),
+        ? stage('netfilter', { packet: p.netfilter_base_ns + ct + p.ebpf_policy_ns }, '[X18] (base); no published source (eBPF map: constant)', s)
+        : stage('netfilter', { packet: p.netfilter_base_ns + ct + p.iptables_rules * p.iptables_rule_ns }, '[X18] (base); no published source (linear in rules)', s),
       stage('ip_routing', { packet: p.ip_ns }, '[B15]', s),
       stage('tcp', { packet: p.tcp_ns }, 'no published source', s),
       ...(p.cache_lines_per_packet > 0 ? [stage('conn_cache_lines', { packet: p.cache_lines_per_packet * p.cache_line_miss_ns }, '[L23] (lines); no published source (miss cost)', s)] : []),
       stage('socket_queue', { packet: p.socket_queue_ns }, 'no published source', s),
       stage('wakeup', { call: p.wakeup_ns, when: 'interrupt' }, '[L07]', s),
-      stage('copy_to_user', { byte: p.copy_ns_per_byte }, 'no published source', s),
+      stage('copy_to_user', { byte: p.copy_ns_per_byte }, '[C21]', s),
     ];
     const groAt = rx.findIndex((x) => x.name === 'gro');
     const tso = p.tso && p.tx_csum_offload;

@@ -43,6 +43,11 @@ export class IwarpConnection implements Connection {
     (aSide === toSender ? this.ab : this.ba).onPacket(pkt);
   }
 
+  /** `host`'s GRO completed a super-packet of data segments: the stream whose receiver is there decides its ACK. */
+  onRxMergeEnd(host: number): void {
+    (host === this.a.host ? this.ba : this.ab).onRxMergeEnd();
+  }
+
   /**
    * A static flow's message: `flow.verb` of `flow.bytes` from a (the flow's source) to b; a READ
    * reads b's memory into a's. A SEND's RECV is posted at b first (iWARP has no RNR retry).

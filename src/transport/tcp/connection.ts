@@ -40,7 +40,8 @@ export interface TcpSetup {
  * the receiver at the other (one object holds both halves, as a QP pair does). What the stream
  * carries is its {@link TcpContent}: one flow's bytes (`post`, the `tcp` transport) or the MPA
  * FPDUs of an iWARP queue pair's messages, appended as they are posted (`attach`). The TCP runs
- * in the host, but no CPU is modelled yet (issue 7): segments cost only their wire time.
+ * in the host: a host stack model (src/host/, the `hosts:` block) charges its segments' CPU
+ * work there; this class models the protocol only.
  *
  * With `handshake`, the sender first sends a SYN and the receiver answers with a SYN-ACK (78-byte
  * frames with timestamps); data starts when the SYN-ACK arrives, whose round trip is the first
@@ -87,7 +88,13 @@ export interface TcpSetup {
  * an immediate ACK for an out-of-order or duplicate segment, one that fills a gap, and the
  * last segment of a message (the PSH of a write); Linux's quickack mode ACKs the first 16
  * segments at once, and again 16 after a silence longer than the minimum RTO (the sender is
- * restarting from a small window). ACKs echo the send time of the earliest
+ * restarting from a small window). Behind a host model with GRO / LRO (src/host/cpu.ts) the
+ * receiver sees what Linux's TCP sees, one skb per super-packet: a segment delivered with
+ * `Packet.rxMergeOpen` waits, and the decision above is made once when the host reports the
+ * super-packet complete ({@link onRxMergeEnd}) — so a super-packet of two or more segments gets
+ * one ACK at once, a lone segment waits for the next as before, and each quick ACK covers a
+ * super-packet; out-of-order, duplicate, gap-filling and end-of-message segments are still ACKed
+ * at once, inside a super-packet too. ACKs echo the send time of the earliest
  * segment they acknowledge (TSecr) and, as ECN-Echo, how many CE-marked segments arrived since
  * the last ACK — the per-segment accuracy of a DCTCP receiver; a classic RFC 3168 sender reads
  * it as ECE and cuts once per window (the CWR handshake itself is not modelled).
@@ -540,10 +547,37 @@ export class TcpConnection implements Connection, SendQueue, Actor {
     if (this.closed) return;
     if (this.pendingAcks === 0) this.echoTs = pkt.sentAt;
     this.pendingAcks++;
+    if (hadGap || done) {
+      // filling a gap, or the end of a message: an ACK at once (an ACK of new data, so it counts
+      // as a quick ACK), even inside a GRO super-packet
+      if (this.quickAcks > 0) this.quickAcks--;
+      this.sendAck(this.echoTs);
+    } else if (!pkt.rxMergeOpen) this.ackCheck();
+    // else the host's GRO holds this segment's super-packet open: decide when it is complete
+  }
+
+  /**
+   * The host's GRO / LRO completed the super-packet holding the latest segments (delivered with
+   * `rxMergeOpen`): the ACK decision Linux's TCP makes once per skb (`__tcp_ack_snd_check`,
+   * net/ipv4/tcp_input.c), so a super-packet gets one ACK for all its segments.
+   */
+  onRxMergeEnd(_host?: number): void {
+    if (!this.closed && this.pendingAcks > 0) this.ackCheck();
+  }
+
+  /**
+   * The delayed-ACK decision for the in-order data received since the last ACK (`pendingAcks`
+   * segments, one wire segment or one GRO super-packet's worth): an ACK at once in quickack mode
+   * or once `ack_every` segments are waiting (Linux: more than one full-sized segment since the
+   * last ACK, `rcv_nxt - rcv_wup > rcv_mss`, with rcv_mss the wire MSS of a GRO skb), else the
+   * delayed-ACK timer. Quickack counts ACKs sent, as Linux does since 6.6 (tcp_dec_quickack_mode,
+   * "tcp: fix quick-ack counting to count actual ACKs of new data"): per segment without GRO.
+   */
+  private ackCheck(): void {
     const quick = this.quickAcks > 0;
     if (quick) this.quickAcks--;
-    if (quick || hadGap || done || this.pendingAcks >= this.p.ack_every || this.delAckPs === 0) this.sendAck(this.echoTs);
-    else if (!this.delAck.armed) this.delAck.set(now + this.delAckPs);
+    if (quick || this.pendingAcks >= this.p.ack_every || this.delAckPs === 0) this.sendAck(this.echoTs);
+    else if (!this.delAck.armed) this.delAck.set(this.ctx.sim.now + this.delAckPs);
   }
 
   /** Payload bytes of segments [a, b). */
