@@ -33,6 +33,12 @@ export class Ring<T> {
     return i < 0 || i >= this.count ? undefined : this.buf[(this.head + i) & (this.buf.length - 1)];
   }
 
+  /** Replaces element `i` positions from the head (0 ≤ i < length). */
+  set(i: number, v: T): void {
+    if (i < 0 || i >= this.count) throw new RangeError(`ring index ${i} out of range 0..${this.count - 1}`);
+    this.buf[(this.head + i) & (this.buf.length - 1)] = v;
+  }
+
   shift(): T | undefined {
     if (this.count === 0) return undefined;
     const v = this.buf[this.head];

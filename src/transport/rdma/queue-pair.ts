@@ -1060,7 +1060,7 @@ export class QueuePair implements SendQueue, Actor, CachedContext {
       // a duplicate: READs are re-executed, atomics answered with their saved result
       if (read) {
         this.readRetries++;
-        this.execute(w, psn, pkt.sentAt, true, true);
+        this.reexecuteRead(w, psn, pkt.sentAt);
       } else {
         for (let i = 0; i < this.atomicCache.length; i++) {
           const c = this.atomicCache.at(i)!;
@@ -1083,6 +1083,27 @@ export class QueuePair implements SendQueue, Actor, CachedContext {
     } else if (!this.rnrWait && rx.nakFor(psn)) {
       this.sendAck(SYN_NAK_PSN_SEQ, pkt, -1);
     }
+  }
+
+  /**
+   * A duplicate READ request (the requester lost responses and asks again from `psn`): if the
+   * READ's responses are still queued or being sent, that stream is abandoned and restarted, in
+   * its place, from `psn` — the requester discards what follows its gap anyway, so finishing the
+   * old stream would only put duplicates on the wire ahead of the data it is waiting for. This is
+   * what Linux's soft-RoCE responder does (rxe_resp.c, duplicate_request(): the in-progress read
+   * resource is reset to the duplicate's PSN). A READ no longer queued is executed again.
+   */
+  private reexecuteRead(w: SendWqe, psn: number, reqSentAt: Time): void {
+    const jobs = this.jobs;
+    for (let i = 0; i < jobs.length; i++) {
+      const j = jobs.at(i)!;
+      if (j.kind === JOB_READ && j.wqe === w) {
+        jobs.set(i, new RespJob(JOB_READ, w, psn, w.firstPsn + w.psns, this.site.sim.now + this.site.device.limits.dmaReadPs, reqSentAt, true));
+        this.site.nic.activate(this);
+        return;
+      }
+    }
+    this.execute(w, psn, reqSentAt, true, true);
   }
 
   /** Runs a READ (queues its responses after the DMA read) or an atomic (on this host's memory, now). */
