@@ -36,16 +36,17 @@ describe('loss recovery under random loss', () => {
     expect(goodputGbps(sr)).toBeGreaterThan(goodputGbps(gbn));
   });
 
-  it('a window-limited selective-repeat sender recovers a loss without a timeout (the hole-filling packet is ACKed at once)', () => {
+  it.each(['immediate', 'rack'] as const)('a window-limited selective-repeat sender (loss_detection %s) recovers every loss without a timeout', (lossDetection) => {
     // DCTCP keeps the window small: after a NAK the sender resends the one lost packet and has
     // no room for new data, so if the responder held the ACK of the retransmission back for
-    // ack_every packets (as it does in order) only the RTO would end recovery
+    // ack_every packets (as it does in order) only the RTO would end recovery; with rack the
+    // reorder timer, not the RTO, resends
     const r = run({
       name: 'sr-window',
       seed: 1,
       topology: { generator: 'star', params: { hosts: 3, rate_gbps: 100, delay_ns: 2000 } },
       fabric: { mtu: 1500, pfc: { enabled: false }, ecn: { kind: 'threshold', k_bytes: 60000 }, link_loss_rate: 0.001 },
-      transport: { kind: 'roce-v2', loss_recovery: 'selective-repeat', rto_us: 100 },
+      transport: { kind: 'roce-v2', loss_recovery: 'selective-repeat', loss_detection: lossDetection, rto_us: 100 },
       cc: { kind: 'dctcp', min_window_packets: 2 },
       workload: { kind: 'flows', list: [{ src: 'h1', dst: 'h0', bytes: 4_000_000 }, { src: 'h2', dst: 'h0', bytes: 4_000_000 }] },
     });
