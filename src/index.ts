@@ -101,6 +101,8 @@ export { checkAdaptiveRouting } from './experiment/adaptive-routing.js';
 export { GoBackNSender, GoBackNReceiver } from './transport/reliability/go-back-n.js';
 export { SelectiveRepeatSender, SelectiveRepeatReceiver } from './transport/reliability/selective-repeat.js';
 export { RackLossDetection, RACK_REO_WND_PERSIST } from './transport/reliability/rack.js';
+/** RACK's tail loss probe (RFC 8985 §7): the probe timeout that recovers a lost tail without the RTO. */
+export { TailLossProbe, TLP_MAX_ACK_DELAY_PS } from './transport/reliability/tail-loss-probe.js';
 export { LOSS_DETECTION_NAMES, RX_IN_ORDER, RX_OUT_OF_ORDER, RX_DUPLICATE } from './transport/reliability/reliability.js';
 export type { SenderRecovery, ReceiverRecovery, LossDetectionName } from './transport/reliability/reliability.js';
 export { SeqBitmap } from './transport/reliability/seq-bitmap.js';
@@ -184,6 +186,8 @@ export type { IwarpQpAttrs } from './transport/iwarp/queue-pair.js';
 export { IwarpStream, StreamMsg } from './transport/iwarp/stream.js';
 /** MPA/DDP/RDMAP framing: FPDU sizes, MULPDU, markers by stream position (RFC 5044). */
 export { IwarpFraming, fpduBytes, markersIn } from './transport/iwarp/framing.js';
+/** MPA connection setup (RFC 5044 §7.1, RFC 6581): the Request/Reply frames of `mpa_handshake`. */
+export { MPA_REQ_REP_HEADER, MPA_V2_PRIVATE_DATA, MPA_REVISION, mpaFrameBytes } from './transport/iwarp/mpa-setup.js';
 export { iwarpParams } from './transport/iwarp/params.js';
 export type { IwarpParams } from './transport/iwarp/params.js';
 /** A TCP connection (one direction) and what its stream carries. */

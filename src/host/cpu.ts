@@ -36,8 +36,11 @@ export interface StateCost {
  * its connection's held super-packet (or starts one, flushing the oldest if all `flows` are
  * taken, or its own if full: `maxBytes` / `maxSegs`). A flushed super-packet pays the per-packet costs of the stages from
  * `from` on once, charged to the packet being processed when it is flushed: when a packet of the
- * connection that cannot merge arrives (a pure ACK), or when the NAPI poll ends — the ring is
- * empty after the packet, or it is the poll's `budget`-th. Each packet still leaves the ring (and
+ * connection that cannot merge arrives (a pure ACK), or when the NAPI poll ends: the ring is
+ * empty after the packet (all of them), or it is the poll's `budget`-th (with
+ * `rxMerge.flushOldJiffyUs`, as Linux with HZ >= 1000, only those started in an earlier jiffy
+ * than this packet's start — NAPI_GRO_CB(skb)->age — the others stay held into the next poll;
+ * without, all). Each packet still leaves the ring (and
  * reaches the transport) when its own work is done: the model merges costs, not deliveries. But
  * the transport hears where each super-packet ends, as Linux's TCP sees one skb per super-packet
  * (and ACKs once per skb): a segment whose super-packet is still held when it leaves the ring is
@@ -117,7 +120,11 @@ export class HostCpu implements Actor {
   private readonly groConn: Int32Array;
   private readonly groBytes: Float64Array;
   private readonly groSegs: Int32Array;
+  /** When each held super-packet was started (ps), by (core, slot): its jiffy is its age. */
+  private readonly groSince: Float64Array;
   private readonly groHeld: Int32Array;
+  /** One jiffy in ps when a poll that spends its budget flushes only older super-packets; 0: it flushes all. */
+  private readonly jiffyPs: number;
   /** When each core's pending coalesced interrupt fires. */
   private readonly irqAt: Float64Array;
   /** Verdict of each core's head packet (VERDICT_*). */
@@ -181,6 +188,8 @@ export class HostCpu implements Actor {
     this.groConn = new Int32Array(cores * this.groSlots);
     this.groBytes = new Float64Array(cores * this.groSlots);
     this.groSegs = new Int32Array(cores * this.groSlots);
+    this.groSince = new Float64Array(cores * this.groSlots);
+    this.jiffyPs = (merge?.flushOldJiffyUs ?? 0) * 1e6;
     this.groHeld = new Int32Array(cores);
     this.mergedSegments = new Float64Array(cores);
     this.superPackets = new Float64Array(cores);
@@ -311,6 +320,7 @@ export class HostCpu implements Actor {
           this.groConn[b + k] = this.groConn[b + k + 1]!;
           this.groBytes[b + k] = this.groBytes[b + k + 1]!;
           this.groSegs[b + k] = this.groSegs[b + k + 1]!;
+          this.groSince[b + k] = this.groSince[b + k + 1]!;
         }
         held--;
         flushes++;
@@ -319,19 +329,37 @@ export class HostCpu implements Actor {
         this.groConn[b + held] = pkt.conn;
         this.groBytes[b + held] = pkt.frameBytes;
         this.groSegs[b + held] = 1;
+        this.groSince[b + held] = this.sim.now;
         held++;
         this.mergedSegments[core]!++;
       }
     }
-    // the poll ends (the ring is empty after this packet, or the budget is spent): NAPI
-    // completes and flushes every held super-packet; this packet's own (it is its last segment)
-    // and the others, whose last segments were delivered already
+    // the poll ends. The ring is empty after this packet: NAPI completes and flushes every held
+    // super-packet. The budget is spent (more packets wait): with flush_old (HZ >= 1000) only
+    // those started in an earlier jiffy, oldest first, up to the first of the current jiffy;
+    // without, all. Flushed: this packet's own (it is its last segment) and the others, whose
+    // last segments were delivered already
     let open = merging ? 1 : 0;
-    if (this.count[core] === 1 || this.sinceCall[core]! >= this.stack.budget) {
-      for (let k = 0; k < held; k++) if (!merging || this.groConn[b + k] !== pkt.conn) this.endConns[b + this.endCount[core]!++] = this.groConn[b + k]!;
-      flushes += held;
-      held = 0;
-      open = 0;
+    const empty = this.count[core] === 1;
+    if (held > 0 && (empty || this.sinceCall[core]! >= this.stack.budget)) {
+      let out = held;
+      if (!empty && this.jiffyPs > 0) {
+        const jiffy = Math.floor(this.sim.now / this.jiffyPs);
+        out = 0;
+        while (out < held && Math.floor(this.groSince[b + out]! / this.jiffyPs) < jiffy) out++;
+      }
+      for (let k = 0; k < out; k++) {
+        if (merging && this.groConn[b + k] === pkt.conn) open = 0;
+        else this.endConns[b + this.endCount[core]!++] = this.groConn[b + k]!;
+      }
+      for (let k = out; k < held; k++) {
+        this.groConn[b + k - out] = this.groConn[b + k]!;
+        this.groBytes[b + k - out] = this.groBytes[b + k]!;
+        this.groSegs[b + k - out] = this.groSegs[b + k]!;
+        this.groSince[b + k - out] = this.groSince[b + k]!;
+      }
+      flushes += out;
+      held -= out;
     }
     this.headOpen[core] = open;
     this.groHeld[core] = held;

@@ -84,6 +84,12 @@ export interface RxMerge {
   readonly flows: number;
   /** Stages at or after `from` that still pay per wire segment (siw parses one FPDU per segment); absent: none. */
   readonly wireStages?: readonly number[];
+  /**
+   * A NAPI poll that spends its budget (the ring is not empty) flushes only the super-packets
+   * held since an earlier jiffy of this many µs (Linux `gro_flush(…, flush_old)` with HZ ≥ 1000);
+   * absent or 0: it flushes them all (HZ < 1000). A poll that empties the ring flushes all.
+   */
+  readonly flushOldJiffyUs?: number;
 }
 
 /**

@@ -30,6 +30,12 @@ export const roceV2Params = z
       .describe(
         "with selective-repeat, when a hole counts as lost: 'immediate' (the default; IRN, Mittal et al., SIGCOMM 2018: on the first NACK reporting a later PSN) or 'rack' (RFC 8985: once a packet sent after it is delivered and a reordering window, min RTT/4 growing on duplicates, has passed; tolerates adaptive routing's reordering)",
       ),
+    tail_loss_probe: z
+      .boolean()
+      .optional()
+      .describe(
+        "with loss_detection 'rack': RACK's tail loss probe (RFC 8985 §7; the RFC's algorithm is RACK-TLP, so absent means on with rack): when the last packets sent are outstanding and nothing new may go, a probe timeout of 2·SRTT (capped by the RTO) resends the highest-PSN outstanding packet so RACK recovers a lost tail without waiting for rto_us; false: RACK alone",
+      ),
     qp_type: z
       .enum(['rc', 'uc'])
       .default('rc')

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runExperiment } from '../../src/experiment/run.js';
 import { planSweep } from '../../src/experiment/sweep.js';
+import { summarize } from '../../src/metrics/summary.js';
 import { checkConservation } from '../helpers/run.js';
 
 /** The rx cost of one 64-byte packet on a saturated kernel core (no interrupt, no wake-up), ps. */
@@ -30,7 +31,7 @@ describe('the host stack experiments', () => {
 
   it('host-xdp-load-balancer.yaml: the LB core count is swept; every flow goes to a backend with IP-in-IP', () => {
     const { configs } = planSweep('experiments/host-xdp-load-balancer.yaml');
-    expect(configs.map((c) => c.hosts!.per_host['h0']!.cores)).toEqual([1, 2, 3, 4, 6, 8]);
+    expect(configs.map((c) => c.hosts!.per_host['h0']!.cores)).toEqual([1, 2, 4, 6, 8, 10, 12, 16]);
     const r = runExperiment({ ...configs[0]!, stop: { time_us: 20 } });
     checkConservation(r);
     const fwd = r.hostStacks!.forwarders[0]!;
@@ -38,6 +39,31 @@ describe('the host stack experiments', () => {
     // only the four backends receive, and Maglev gives each some of the sixteen flows
     expect(to.slice(0, 5).every((n) => n === 0)).toBe(true);
     expect(to.slice(5).every((n) => n > 0)).toBe(true);
+  });
+
+  it("host-xdp-load-balancer.yaml: one LB core forwards Katran's published 5.16 Mpps (XDP paper, 3.6 GHz)", () => {
+    const { configs } = planSweep('experiments/host-xdp-load-balancer.yaml');
+    const r = runExperiment({ ...configs[0]!, outputs: { ...configs[0]!.outputs, samples_interval_ns: 0 } });
+    checkConservation(r);
+    const cpu = r.hostStacks!.rx[0]!.cpu;
+    const n = cpu.corePackets[0]!;
+    const ns = (stage: string) => cpu.stageBusyPs[cpu.stageNames.indexOf(stage)]! / 1000;
+    // at 3.6 GHz every 3 GHz cost is divided by 1.2: the program 173, XDP_TX 20 + IP-in-IP 10
+    expect(ns('xdp_prog')).toBeCloseTo((n * 173) / 1.2, 3);
+    expect(ns('xdp_tx')).toBeCloseTo((n * 30) / 1.2, 3);
+    // saturated: a poll call (100 ns) per 64 packets; per packet 232.5625 / 1.2 = 193.8 ns
+    const perPacketNs = (28 + 173 + 20 + 10 + 100 / 64) / 1.2;
+    expect(1e3 / perPacketNs).toBeCloseTo(5.16, 2);
+    expect(cpu.stageCalls[cpu.stageNames.indexOf('napi_poll')]).toBe(Math.ceil(n / 64));
+    // the core's busy time: every packet's cost plus one interrupt (its first, idle → busy)
+    const busyNs = cpu.coreBusyPs[0]! / 1000;
+    expect(busyNs / n).toBeGreaterThan(perPacketNs);
+    expect(busyNs / n).toBeLessThan(perPacketNs + 1);
+    // delivered at the backends, from the first send to the drained end: 5.12 Mpps, the
+    // published 5,161,976 pps less the start-up
+    const delivered = r.flows.records.reduce((a, f) => a + f.deliveredPackets, 0);
+    expect(delivered).toBe(n);
+    expect(summarize(r.flows, r.fabric.counters, r.fabric.traffic, r.simTimePs, r.events).delivered_mpps).toBeCloseTo(5.12, 2);
   });
 
   it('host-rdma-vs-tcp.yaml: three pairs, each on its own stacks', () => {

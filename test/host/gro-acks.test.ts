@@ -134,6 +134,13 @@ describe('the seam: rxMergeOpen on delivery, onMergeEnd when a super-packet is f
     // without GRO nothing is flagged and nothing ends
     expect(log({ gro: false }, [[0, 0, 1448], [0, 1, 1448]])).toEqual(['0:0', '0:1']);
   });
+
+  it('a budget end within the jiffy keeps the super-packet open (HZ=1000); with HZ=250 it ends it', () => {
+    // budget 2: the second packet ends the first poll with the third still on the ring
+    const pkts: Array<[number, number, number]> = [[0, 0, 1448], [0, 1, 1448], [0, 2, 1448]];
+    expect(log({ budget: 2 }, pkts)).toEqual(['0:0+', '0:1+', '0:2']);
+    expect(log({ budget: 2, jiffy_us: 4000 }, pkts)).toEqual(['0:0+', '0:1', '0:2']);
+  });
 });
 
 describe('GRO super-packets: one ACK decision per super-packet', () => {

@@ -46,6 +46,23 @@ describe('the host hardware experiments, as their headers say', () => {
     expect(1 - busy(two) / busy(four)).toBeCloseTo(0.134, 2);
   });
 
+  it('host-cache-lines with GRO on: super-packets outlive budget ends at HZ=1000 (~210 of ~26 segments); HZ=250 flushes each poll (~690)', () => {
+    const superPackets = (r: RunResult) => {
+      const cpu = r.hostStacks!.rx[0]!.cpu;
+      return cpu.stagePackets[cpu.stageNames.indexOf('tcp')]!;
+    };
+    const hz1000 = point('host-cache-lines', ['hosts.params.gro=true']);
+    const hz250 = point('host-cache-lines', ['hosts.params.gro=true', 'hosts.params.jiffy_us=4000']);
+    const packets = hz1000.hostStacks!.rx[0]!.cpu.corePackets[0]!;
+    expect(packets).toBe(5528);
+    expect(superPackets(hz1000)).toBeGreaterThan(200);
+    expect(superPackets(hz1000)).toBeLessThan(220);
+    expect(superPackets(hz250)).toBeGreaterThan(680);
+    expect(superPackets(hz250)).toBeLessThan(700);
+    expect(goodput(hz1000)).toBeCloseTo(28.95, 1);
+    expect(goodput(hz250)).toBeCloseTo(26.07, 1);
+  });
+
   it('host-pcie-gen: Gen3 x16 caps a 200 G NIC near 100 Gb/s, Gen4 x16 does not', () => {
     const g3 = point('host-pcie-gen', ['hosts.pcie.gen=3']);
     const g4 = point('host-pcie-gen', ['hosts.pcie.gen=4']);

@@ -77,13 +77,64 @@ describe('GRO: the stages after gro run once per merged super-packet', () => {
     expect(1500 + 44 * 1448).toBeLessThan(65536);
     expect(1500 + 45 * 1448).toBeGreaterThanOrEqual(65536);
     const N = 128;
-    const cpu = serve(kernel(), Array.from({ length: N }, (_, i) => segment(0, i)));
-    // two polls of 64 packets, each 45 + 19 (flushed when the poll ends): 4 super-packets where
-    // merging across polls would have made ceil(128 / 45) = 3
-    expect(items(cpu, 'tcp')).toBe(2 * Math.ceil(64 / 45));
+    const packets = () => Array.from({ length: N }, (_, i) => segment(0, i));
+    // HZ=1000 (jiffy_us 1000, the default): the whole busy period (~45 µs) is in one jiffy, so
+    // the first poll's budget end flushes nothing (flush_old) and super-packets merge across
+    // polls: 45 + 45 + 38, closed by the 64 KB limit and by the ring emptying
+    const cpu = serve(kernel(), packets());
+    expect(items(cpu, 'tcp')).toBe(Math.ceil(N / 45));
     expect(items(cpu, 'napi_poll')).toBe(N);
     expect(cpu.stageCalls[cpu.stageNames.indexOf('napi_poll')]).toBe(2);
-    expect(cpu.coreBusyPs[0]).toBe((CALLS + 100 + N * PRE + 4 * POST + N * COPY_1500) * 1000);
+    expect(cpu.coreBusyPs[0]).toBe((CALLS + 100 + N * PRE + 3 * POST + N * COPY_1500) * 1000);
+    // HZ=250 (jiffy_us 4000): the budget end flushes everything: two polls of 64 packets, each
+    // 45 + 19, 4 super-packets
+    const hz250 = serve(kernel({ jiffy_us: 4000 }), packets());
+    expect(items(hz250, 'tcp')).toBe(2 * Math.ceil(64 / 45));
+    expect(hz250.coreBusyPs[0]).toBe((CALLS + 100 + N * PRE + 4 * POST + N * COPY_1500) * 1000);
+  });
+
+  it('a continuously busy core with two flows keeps its super-packets across budget ends (HZ=1000) up to 64 KB', () => {
+    // 256 segments of two interleaved flows in one busy period: four polls of 64
+    const N = 256;
+    const packets = () => Array.from({ length: N }, (_, i) => segment(i % 2, i >> 1));
+    const cpu = serve(kernel(), packets());
+    expect(cpu.stageCalls[cpu.stageNames.indexOf('napi_poll')]).toBe(4);
+    // each flow's 128 segments: 45 + 45 + 38, the first two closed by the 64 KB limit
+    // (1500 + 44 × 1448 = 65212 bytes), the last by the ring emptying (flush all)
+    expect(items(cpu, 'tcp')).toBe(2 * 3);
+    expect(cpu.superPackets[0]).toBe(6);
+    expect(cpu.mergedSegments[0]).toBe(N);
+    expect(cpu.coreBusyPs[0]).toBe((CALLS + 3 * 100 + N * PRE + 6 * POST + N * COPY_1500) * 1000);
+    // HZ=250: every budget end flushes both flows' 32-segment super-packets: 4 polls × 2
+    const hz250 = serve(kernel({ jiffy_us: 4000 }), packets());
+    expect(items(hz250, 'tcp')).toBe(8);
+    expect(hz250.coreBusyPs[0]).toBe((CALLS + 3 * 100 + N * PRE + 8 * POST + N * COPY_1500) * 1000);
+  });
+
+  it('a budget end flushes exactly the super-packets started in an earlier jiffy; an empty ring flushes all', () => {
+    // flow 0 × 30, flow 1 × 34 (the budget-th packet ends the first poll), then 10 of each.
+    // Packet i starts at 2931 ns + (i - 1) × 331 (the first pays the interrupt, poll call and
+    // wake-up: 2600 + 103 + 228; the others 103 + 228, merging): flow 0's super-packet starts
+    // at 0, flow 1's at packet 30, 12.530 µs; the budget-th (packet 63) at 23.453 µs
+    const seq = [
+      ...Array.from({ length: 30 }, (_, i) => segment(0, i)),
+      ...Array.from({ length: 34 }, (_, i) => segment(1, i)),
+      ...Array.from({ length: 10 }, (_, i) => segment(1, 34 + i)),
+      ...Array.from({ length: 10 }, (_, i) => segment(0, 30 + i)),
+    ];
+    const N = seq.length;
+    expect(2931 + 29 * 331).toBe(12_530);
+    expect(2931 + 62 * 331).toBe(23_453);
+    // 12 µs jiffies: flow 0's started in jiffy 0, flow 1's in jiffy 1, the budget ends in jiffy 1:
+    // flow 0's 30 segments go up, flow 1's stay held and grow to 44; flow 0's last 10 start a new
+    // one; the empty ring flushes both: 3 super-packets
+    const cpu = serve(kernel({ jiffy_us: 12 }), seq.map((p) => segment(p.conn, p.psn)));
+    expect(items(cpu, 'tcp')).toBe(3);
+    expect(cpu.coreBusyPs[0]).toBe((CALLS + 100 + N * PRE + 3 * POST + N * COPY_1500) * 1000);
+    // one jiffy for all (1000 µs): nothing flushed at the budget end: flow 0's 40 and flow 1's 44
+    expect(items(serve(kernel(), seq.map((p) => segment(p.conn, p.psn))), 'tcp')).toBe(2);
+    // HZ < 1000 (4000 µs): everything flushed at the budget end: 30 | 34 | 10 | 10
+    expect(items(serve(kernel({ jiffy_us: 4000 }), seq.map((p) => segment(p.conn, p.psn))), 'tcp')).toBe(4);
   });
 
   it('two interleaved flows merge each into its own super-packets, never across flows', () => {

@@ -49,11 +49,26 @@ import { costNs, stage, type StackVariant } from '../stack.js';
  * [GRO] Linux net/core/gro.c: dev_gro_receive holds at most MAX_GRO_SKBS (8) super-packets per
  *       NAPI instance, one per flow, flushing the oldest for a ninth; skb_gro_receive refuses a
  *       segment once `p->len + len >= 65536` (gro_max_size, GRO_LEGACY_MAX_SIZE); held packets
- *       are flushed when NAPI completes (napi_complete_done). tcp_gro_receive
+ *       are flushed when NAPI completes (napi_complete_done: the ring is empty; all of them, with
+ *       the default gro_flush_timeout 0). A poll that spends its budget does not complete:
+ *       napi_poll / __napi_poll (net/core/dev.c: `napi_gro_flush(n, HZ >= 1000)`, and since
+ *       GRO was split from NAPI (struct gro_node, 2025 patch series) `gro_flush(&n->gro,
+ *       HZ >= 1000)`, commented "Flush too old packets. If HZ < 1000, flush all packets")
+ *       flushes with flush_old, which (__napi_gro_flush_chain / gro_flush, walking each list
+ *       oldest first) stops at the first held packet whose NAPI_GRO_CB(skb)->age, the
+ *       jiffy it was started in, is the current jiffy: so a busy core's super-packets outlive
+ *       polls and grow to gro_max_bytes within the jiffy they started in. tcp_gro_receive
  *       (net/ipv4/tcp_offload.c) flushes on a segment without payload (a pure ACK) and UDP is
  *       merged only for sockets that ask (UDP_GRO), so only stream (TCP) data segments merge.
  *       TCP has no segment limit of its own; gro_max_segs 64 is UDP's UDP_GRO_CNT_MAX
  *       (net/ipv4/udp_offload.c), above what 64 KB holds of 1500-byte frames (44).
+ * [HZ]  Linux kernel/Kconfig.hz: the timer frequency is a build choice of 100, 250, 300 or 1000
+ *       Hz; the upstream default is HZ_250 (a 2024 patch by Q. Yousef to make HZ_1000 the default
+ *       was opposed on LKML for its power cost), and the help text calls 1000 Hz "the preferred
+ *       choice for desktop systems and other systems requiring fast interactive responses".
+ *       jiffy_us defaults to 1000 (HZ=1000) so that GRO's flush_old applies, the case the model
+ *       adds; distributions differ (which ship which HZ was not confirmed with the search tool),
+ *       and `jiffy_us: 4000` (HZ=250) gives the flush-everything behaviour.
  * [SEG] Linux Documentation/networking/segmentation-offloads.rst: TSO (the NIC cuts a super-
  *       segment into MSS-sized packets), GSO (the same in software, in the driver's transmit
  *       path, when the NIC cannot), GRO, and LRO (the NIC merges before the driver); TSO depends
@@ -102,6 +117,7 @@ export const kernelParams = z
     gro_max_bytes: z.int().min(1).max(1 << 20).default(65536).describe('a merged packet stays below this many bytes (default 65536: gro_max_size [GRO])'),
     gro_max_segs: z.int().min(1).max(65535).default(64).describe('most segments merged into one packet (default 64 [GRO]; TCP itself is limited by gro_max_bytes)'),
     gro_flows: z.int().min(1).max(64).default(8).describe('merged packets held at once per core, one per connection (default 8: MAX_GRO_SKBS [GRO])'),
+    jiffy_us: z.number().positive().max(1e6).default(1000).describe('one jiffy, 1e6 / CONFIG_HZ µs (default 1000: HZ=1000 [HZ]); a NAPI poll that spends its budget flushes only the merged packets held since an earlier jiffy, and with HZ < 1000 (jiffy_us > 1000, e.g. 4000 for HZ=250) all of them, as __napi_poll does [GRO]'),
     lro: z.boolean().default(false).describe('LRO: the NIC merges (before the driver), so even the driver and sk_buff stages run once per merged packet (default false: Linux turns LRO off on a forwarding host, dev_disable_lro in net/core/dev.c, and drivers mostly ship with it off)'),
     tso: z.boolean().default(true).describe('TSO: the tx stages above the NIC run once per super-segment of up to tso_max_bytes; the NIC cuts it into packets (default true, as Linux [SEG]; needs tx_csum_offload)'),
     tso_max_bytes: z.int().min(1).max(1 << 20).default(65536).describe('bytes of one TSO/GSO super-segment (default 65536: gso_max_size [SEG])'),
@@ -160,7 +176,7 @@ export const kernelStack: StackVariant<z.output<typeof kernelParams>> = {
       tx,
       // LRO: the NIC merges, so from the driver's stage on; GRO: after the gro stage
       ...(p.gro || p.lro
-        ? { rxMerge: { kind: p.lro ? 'lro' : 'gro', from: p.lro ? rx.findIndex((x) => x.name === 'napi_poll') : groAt + 1, maxBytes: p.gro_max_bytes, maxSegs: p.gro_max_segs, flows: p.gro_flows } as const }
+        ? { rxMerge: { kind: p.lro ? 'lro' : 'gro', from: p.lro ? rx.findIndex((x) => x.name === 'napi_poll') : groAt + 1, maxBytes: p.gro_max_bytes, maxSegs: p.gro_max_segs, flows: p.gro_flows, flushOldJiffyUs: p.jiffy_us <= 1000 ? p.jiffy_us : 0 } as const }
         : {}),
       // TSO: every stage above the NIC once per super-segment (the driver posts one descriptor
       // chain for it); GSO: the stages above the driver, then segmentation and the driver per packet

@@ -14,7 +14,9 @@ import { kernelParams, kernelStack } from './kernel.js';
  *       out of another NIC, which costs the buffer's return to its own driver):
  *       xdp_redirect_ns 89 = 138.7 - 49.6. test/host/calibration.test.ts runs both at 3.6 GHz.
  *       XDP_TX (xdp_tx_ns) has no per-core figure we could confirm: no published source. The
- *       paper's Katran load balancer (a much larger program) forwards 5.2 Mpps per core.
+ *       paper's Katran load balancer (a much larger program, XDP_TX + IP-in-IP) forwards
+ *       5,161,976 pps on one core (benchmarks/bench06_load_balancer.org), 193.7 ns per packet
+ *       (232.5 at 3 GHz): experiments/host-xdp-load-balancer.yaml sets xdp_ns 173 for it.
  * [K18] Katran (Meta's XDP layer-4 load balancer, github.com/facebookincubator/katran): the packet
  *       to a VIP is encapsulated IP-in-IP (a 20-byte outer IPv4 header) to a backend picked by
  *       Maglev consistent hashing of the 5-tuple (src/host/maglev.ts), and sent back out with

@@ -115,6 +115,11 @@ export class IwarpFraming extends TcpFraming {
     return this.frameAt(this.fpduBytes(this.payload(bytes, k)), k * full);
   }
 
+  /** Frame bytes of a segment carrying `bytes` of plain TCP payload, no FPDU (an MPA Request/Reply frame). */
+  plainFrame(bytes: number): number {
+    return Math.max(ETH_MIN_FRAME_BYTES, this.baseBytes + bytes);
+  }
+
   /** Frame bytes of a segment carrying `payload` bytes at the start of a stream. */
   override dataFrame(payload: number): number {
     return this.frameAt(this.fpduBytes(payload), 0);

@@ -30,7 +30,8 @@ import {
 import type { FlowTable } from '../../metrics/flow-table.js';
 import type { Simulator } from '../../sim/simulator.js';
 import { DDP_UNTAGGED_HEADER, RDMAP_IMMEDIATE, RDMAP_READ_REQUEST, RDMAP_TERMINATE, type IwarpFraming } from './framing.js';
-import { IwarpStream, M_IMM, M_READ_REQ, M_READ_RESP, M_SEND, M_TERMINATE, M_WRITE, StreamMsg, type StreamEnd } from './stream.js';
+import { IwarpStream, M_IMM, M_MPA_REP, M_MPA_REQ, M_READ_REQ, M_READ_RESP, M_RTR, M_SEND, M_TERMINATE, M_WRITE, StreamMsg, type StreamEnd } from './stream.js';
+import { mpaFrameBytes } from './mpa-setup.js';
 import type { PostSendHook } from '../rdma/posting.js';
 
 /** What every iWARP QP on one host shares. */
@@ -129,6 +130,11 @@ export class IwarpQp implements VerbsQp, StreamEnd, Actor {
   private readonly pumpTimer: Timer;
   /** Terminate messages this QP sent (a protocol error it detected). */
   terminatesSent = 0;
+  /**
+   * MPA connection setup in progress (mpa-setup.ts): the initiator waits for the MPA Reply, the
+   * responder for the initiator's first FPDU; no FPDU of this QP's is started meanwhile.
+   */
+  private mpaWait = false;
 
   constructor(
     private readonly site: IwarpSite,
@@ -190,6 +196,15 @@ export class IwarpQp implements VerbsQp, StreamEnd, Actor {
     if (this.state === QPS_RTR) this.modify('RTS');
   }
 
+  /**
+   * MPA connection setup (mpa-setup.ts) on a connected QP, before it reaches RTS: the initiator
+   * puts an MPA Request frame first in its stream; both hold their FPDUs until it completes.
+   */
+  startMpa(initiator: boolean): void {
+    this.mpaWait = true;
+    if (initiator) this.out!.append(new StreamMsg(M_MPA_REQ, null, mpaFrameBytes(), this.site.untagged));
+  }
+
   /** `ibv_post_send`: SEND, WRITE or READ; throws a VerbsError as the errno would be. */
   postSend(wr: SendWr): SendWqe {
     const verb = verbCode(wr.verb);
@@ -246,7 +261,7 @@ export class IwarpQp implements VerbsQp, StreamEnd, Actor {
    * NIC sees, in order, while the read queue has room; arms the timer for the next one due.
    */
   private pump(now: Time): void {
-    if (this.state !== QPS_RTS) return;
+    if (this.state !== QPS_RTS || this.mpaWait) return;
     let next = Infinity;
     const jobs = this.jobs;
     while (jobs.length > 0) {
@@ -330,6 +345,24 @@ export class IwarpQp implements VerbsQp, StreamEnd, Actor {
       return;
     }
     if (this.state === QPS_ERR) return;
+    if (m.kind === M_MPA_REQ) {
+      // responder: the MPA Reply answers at once; FPDUs wait for the initiator's first
+      this.out!.append(new StreamMsg(M_MPA_REP, null, mpaFrameBytes(), this.site.untagged));
+      return;
+    }
+    if (m.kind === M_MPA_REP) {
+      // initiator: setup done; its first FPDU is RFC 6581's zero-length RDMA WRITE, then its messages
+      this.out!.append(new StreamMsg(M_RTR, null, 0, this.site.tagged));
+      this.mpaWait = false;
+      this.pump(now);
+      return;
+    }
+    if (this.mpaWait) {
+      // responder: the initiator's first FPDU arrived, so this QP may send its own
+      this.mpaWait = false;
+      this.pump(now);
+    }
+    if (m.kind === M_RTR) return;
     const site = this.site;
     const w = m.wqe!;
     if (m.kind === M_READ_RESP) {

@@ -71,8 +71,9 @@ export class IwarpConnection implements Connection {
  * The verbs runtime of an iWARP run: creates iWARP QPs (RC only) and CQs on hosts, and connects
  * QP pairs by one TCP connection each (two {@link IwarpStream}s, each with its own congestion
  * control made by the run, and an RTO seeded with the idle path's round trip as the MPA
- * connection setup would have measured it; the TCP/MPA handshake itself is not simulated unless
- * `handshake: true`, which opens each direction with a SYN/SYN-ACK). Static flows and
+ * connection setup would have measured it; the TCP handshake is simulated with `handshake: true`,
+ * which opens each direction with a SYN/SYN-ACK, and MPA's Request/Reply exchange with
+ * `mpa_handshake`, by default on with `handshake`: mpa-setup.ts). Static flows and
  * applications share it, so the message log and NIC limits see all of a host's QPs.
  */
 export class IwarpRuntime implements VerbsRuntime {
@@ -206,6 +207,11 @@ export class IwarpRuntime implements VerbsRuntime {
     b.in = ab;
     tab.attach(ab);
     tba.attach(ba);
+    if (p.mpa_handshake ?? p.handshake) {
+      // MPA connection setup (mpa-setup.ts): a, which connects, is the initiator
+      a.startMpa(true);
+      b.startMpa(false);
+    }
     a.toRts();
     b.toRts();
     return new IwarpConnection(e.sim, a, b, tab, tba);

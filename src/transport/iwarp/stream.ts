@@ -14,6 +14,11 @@ export const M_READ_RESP = 3;
 export const M_TERMINATE = 4;
 /** RFC 7306 Immediate Data (the second message of a WRITE with immediate). */
 export const M_IMM = 5;
+/** MPA Request and Reply frames (RFC 5044 §7.1; mpa-setup.ts): connection setup, not FPDUs. */
+export const M_MPA_REQ = 6;
+export const M_MPA_REP = 7;
+/** RFC 6581's ready-to-receive message: the initiator's first FPDU, a zero-length RDMA WRITE. */
+export const M_RTR = 8;
 
 /**
  * One RDMAP message in a TCP stream: its DDP segments are MPA FPDUs, one per TCP segment,
@@ -44,7 +49,9 @@ export class StreamMsg {
     const mss = framing.mss;
     this.nSeg = bytes <= mss ? 1 : Math.ceil(bytes / mss);
     this.fullFpdu = fpduBytes(header + mss);
-    this.fpduTotal = (this.nSeg - 1) * this.fullFpdu + fpduBytes(header + bytes - (this.nSeg - 1) * mss);
+    // an MPA Request/Reply is `bytes` of plain TCP payload: no FPDU, so no FPDU bytes (markers
+    // count from the first FPDU)
+    this.fpduTotal = isMpaFrame(kind) ? 0 : (this.nSeg - 1) * this.fullFpdu + fpduBytes(header + bytes - (this.nSeg - 1) * mss);
   }
 
   get endSeg(): number {
@@ -58,9 +65,15 @@ export class StreamMsg {
   }
 
   frameBytes(seg: number): number {
+    if (isMpaFrame(this.kind)) return this.framing.plainFrame(this.bytes);
     const k = seg - this.firstSeg;
     return this.framing.frameAt(fpduBytes(this.header + this.payload(seg)), this.fpduStart + k * this.fullFpdu);
   }
+}
+
+/** Whether a stream message of `kind` is an MPA Request or Reply frame (not an FPDU). */
+export function isMpaFrame(kind: number): boolean {
+  return kind === M_MPA_REQ || kind === M_MPA_REP;
 }
 
 /** What a queue pair does with the messages of a stream (iwarp/queue-pair.ts). */

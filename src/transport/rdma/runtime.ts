@@ -271,6 +271,7 @@ export class RdmaRuntime implements VerbsRuntime {
       windowPackets: p.window_packets,
       selectiveRepeat: p.loss_recovery === 'selective-repeat',
       lossDetection: p.loss_detection,
+      tailLossProbe: p.loss_detection === 'rack' && p.tail_loss_probe !== false,
       priority: p.priority,
       ackPriority: p.ack_priority ?? p.priority,
       sendCq: options.sendCq ?? null,

@@ -51,8 +51,9 @@ export const RACK_DUPTHRESH = 3;
  * As in §6.2 step 4, until reordering has been seen (measured, as above) the
  * window is 0 during a recovery or once {@link RACK_DUPTHRESH} PSNs are SACKed above a hole, so a
  * loss on an in-order path is resent as soon as DupThresh would. Left out: the windowed min_RTT
- * filter (the minimum here is over the connection's life) and TLP (the probe timeout that
- * replaces the RTO for a lost tail; the QP's RTO stays).
+ * filter (the minimum here is over the connection's life). TLP (the probe timeout that recovers
+ * a lost tail without the RTO) is TailLossProbe (tail-loss-probe.ts), driven by the queue
+ * pair when `tail_loss_probe` is on.
  *
  * The sender ({@link SelectiveRepeatSender}) owns the scan over its holes; this class holds the
  * per-PSN send times (a typed-array ring: no allocation per packet) and the arithmetic.

@@ -187,6 +187,27 @@ export class SelectiveRepeatSender implements SenderRecovery {
     return true;
   }
 
+  /**
+   * Tail loss probe (RFC 8985 §7.2): whether a probe may be scheduled now — RACK, data
+   * outstanding, nothing SACKed above the cumulative ACK, not in loss recovery.
+   */
+  get probeAllowed(): boolean {
+    return this.rack !== null && this.una < this.maxSent && this.sackedOut === 0 && !this.recovering;
+  }
+
+  /**
+   * Tail loss probe (RFC 8985 §7.3), no new data to send: the highest-PSN outstanding packet goes
+   * again — it is marked for retransmission, so {@link peek} returns it next. Returns its PSN.
+   */
+  probeTail(): number {
+    const una = this.una;
+    const s = this.maxSent - 1;
+    this.lost.add(una, s);
+    if (s >= this.lostHigh) this.lostHigh = s + 1;
+    if (s < this.retxNext) this.retxNext = s;
+    return s;
+  }
+
   /** RACK: every un-SACKed PSN in [from, maxSent) is lost (a timeout or a go-back request). */
   private markLost(from: number): void {
     const una = this.una;
