@@ -3,6 +3,7 @@ import { Ring } from '../sim/ring.js';
 import type { Simulator } from '../sim/simulator.js';
 import { PS_PER_S, type Time } from '../sim/time.js';
 import {
+  PC_STRIDE,
   PC_MAX_QUEUE_BYTES,
   PC_PAUSED_PS,
   PC_PAUSE_RX,
@@ -18,6 +19,7 @@ import type { CreditGate } from './flow-control/credit.js';
 import type { Scheduler } from './scheduler/scheduler.js';
 import { stampInt } from './telemetry/int.js';
 import { TRAFFIC_CLASSES } from './scheduler/scheduler.js';
+import { StrictPriority } from './scheduler/strict-priority.js';
 
 const TX_DONE = 0;
 const PAUSE_EXPIRE = 1;
@@ -111,6 +113,11 @@ export class EgressPort implements Actor {
   private readonly shadow = new Packet();
   private handedOver = false;
   private readonly psPerPauseQuantum: number;
+  /** The scheduler is strict priority: {@link startNext} picks the highest eligible class itself. */
+  private readonly strict: boolean;
+  /** The port counters' values and this port's row offset in them (the hot path writes them directly). */
+  private readonly cv: Float64Array;
+  private readonly row: number;
   private readonly headBytes = (c: number): number => this.queues[c]!.peek()!.frameBytes;
 
   constructor(
@@ -128,6 +135,9 @@ export class EgressPort implements Actor {
   ) {
     for (let c = 0; c < TRAFFIC_CLASSES; c++) this.queues.push(new Ring<Packet>(16));
     this.psPerPauseQuantum = (PAUSE_QUANTUM_BITS * PS_PER_S) / rateBps;
+    this.strict = scheduler instanceof StrictPriority;
+    this.cv = counters.v;
+    this.row = index * PC_STRIDE;
     sim.register(this);
   }
 
@@ -147,10 +157,13 @@ export class EgressPort implements Actor {
     if ((this.discardMask & (1 << c)) !== 0) return this.discard!.discardPacket(pkt, this);
     pkt.pauseMark = this.pausedClock(c);
     this.queues[c]!.push(pkt);
-    this.queueBytes[c]! += pkt.frameBytes;
-    this.totalBytes += pkt.frameBytes;
+    const size = pkt.frameBytes;
+    this.queueBytes[c]! += size;
+    const total = (this.totalBytes += size);
     this.backlog |= 1 << c;
-    this.counters.max(this.index, PC_MAX_QUEUE_BYTES, this.totalBytes);
+    const cv = this.cv;
+    const m = this.row + PC_MAX_QUEUE_BYTES;
+    if (total > cv[m]!) cv[m] = total;
     if (!this.busy) this.startNext();
   }
 
@@ -274,9 +287,11 @@ export class EgressPort implements Actor {
       const pkt = this.current!;
       this.current = null;
       this.busy = false;
-      this.counters.add(this.index, PC_TX_BYTES, pkt.frameBytes);
-      this.counters.add(this.index, PC_TX_WIRE_BYTES, pkt.frameBytes + this.overheadBytes);
-      this.counters.add(this.index, PC_TX_PACKETS, 1);
+      const cv = this.cv;
+      const row = this.row;
+      cv[row + PC_TX_BYTES]! += pkt.frameBytes;
+      cv[row + PC_TX_WIRE_BYTES]! += pkt.frameBytes + this.overheadBytes;
+      cv[row + PC_TX_PACKETS]! += 1;
       if (this.owner !== null) this.owner.onTxDone(pkt, this);
       if (this.handedOver) this.handedOver = false; // cut-through: on the cable since its header went
       else this.link.send(pkt);
@@ -305,7 +320,7 @@ export class EgressPort implements Actor {
     this.totalBytes -= pkt.frameBytes;
     if (q.length === 0) {
       this.backlog &= ~(1 << c);
-      this.scheduler.emptied?.(c);
+      if (!this.strict) this.scheduler.emptied?.(c);
     }
     if (this.stampsInt && pkt.wantsInt) {
       stampInt(pkt, this.totalBytes, this.counters.get(this.index, PC_TX_BYTES), this.sim.now, this.rateBps);
@@ -315,9 +330,10 @@ export class EgressPort implements Actor {
 
   private startNext(): void {
     if (this.credits !== null) return this.startNextWithCredits(this.credits);
-    let pkt = this.control.shift() ?? null;
+    let pkt = this.control.length > 0 ? this.control.shift()! : null;
     if (pkt === null) {
-      const c = this.scheduler.pick(this.backlog & ~this.pausedMask, this.headBytes, this.backlog);
+      const eligible = this.backlog & ~this.pausedMask;
+      const c = this.strict ? 31 - Math.clz32(eligible) : this.scheduler.pick(eligible, this.headBytes, this.backlog);
       if (c >= 0) {
         pkt = this.dequeue(c);
       } else if (this.source !== null) {

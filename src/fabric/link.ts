@@ -17,7 +17,9 @@ const ARRIVE = 0;
 export class Link implements Actor {
   actorId = -1;
   private readonly inflight = new Ring<Packet>(64);
-  private readonly arrivals = new Ring<number>(64);
+  /** Arrival times of the packets in `inflight`, a ring of its own: slot `(head + i) & (length − 1)`. */
+  private arrivals = new Float64Array(64);
+  private arrivalHead = 0;
   /** The receiving end. Set when the fabric is wired. */
   sink: PacketSink | null = null;
   /** Probability that a data frame is corrupted on the cable (and discarded by the receiver's MAC). */
@@ -55,19 +57,29 @@ export class Link implements Actor {
    * has arrived, before its tail). Arrival times must not decrease (the egress port guarantees it).
    */
   sendAt(pkt: Packet, at: Time): void {
+    const n = this.inflight.length;
+    if (n === this.arrivals.length) this.growArrivals();
+    this.arrivals[(this.arrivalHead + n) & (this.arrivals.length - 1)] = at;
     this.inflight.push(pkt);
-    this.arrivals.push(at);
-    if (this.inflight.length === 1) this.sim.at(at, this, ARRIVE);
+    if (n === 0) this.sim.at(at, this, ARRIVE);
   }
 
   onEvent(): void {
     const pkt = this.inflight.shift()!;
-    this.arrivals.shift();
-    if (this.inflight.length > 0) this.sim.at(this.arrivals.peek()!, this, ARRIVE);
+    this.arrivalHead = (this.arrivalHead + 1) & (this.arrivals.length - 1);
+    if (this.inflight.length > 0) this.sim.at(this.arrivals[this.arrivalHead]!, this, ARRIVE);
     if (this.lossRate > 0 && pkt.frame === FRAME_DATA && this.lossRng!.next() < this.lossRate) {
       this.onLoss!(pkt); // a corrupted frame fails its FCS check and is discarded
       return;
     }
     this.sink!.receive(pkt);
+  }
+
+  private growArrivals(): void {
+    const old = this.arrivals;
+    const n = new Float64Array(old.length * 2);
+    for (let i = 0; i < old.length; i++) n[i] = old[(this.arrivalHead + i) & (old.length - 1)]!;
+    this.arrivals = n;
+    this.arrivalHead = 0;
   }
 }

@@ -31,8 +31,6 @@ export class Packet {
   // ---- frame ----
   /** Ethernet frame bytes, header to FCS (what occupies a buffer). Wire bytes add 20. */
   frameBytes = 0;
-  /** Application payload bytes carried. */
-  payload = 0;
   /** Traffic class / PFC priority 0..7. */
   priority = 0;
   /** Source and destination host ids. */
@@ -44,18 +42,8 @@ export class Packet {
   ecn = 0;
   /** FRAME_DATA, FRAME_PFC, FRAME_CREDIT or FRAME_SMP. */
   frame = FRAME_DATA;
-  /** PFC frames: the priority they pause and the pause time in quanta (0 = resume). */
-  pfcPriority = 0;
-  pfcQuanta = 0;
   /** While buffered in a switch: the switch-local ingress port it arrived on. */
   ingress = -1;
-  /**
-   * SL→VL mapping (switches with `slToVl` only): the service level, i.e. the class its sender
-   * gave it (-1 until the first such switch records it; `priority` is then the VL of the current
-   * hop), and the VL it arrived on at the switch holding it (its ingress PFC/credit accounting).
-   */
-  sl = -1;
-  inVl = 0;
   /** Time this packet has spent queued behind a PFC pause so far, ps (summed over hops). */
   pausedPs = 0;
   /** The paused-time clock of its queue when it was enqueued (see EgressPort). */
@@ -65,6 +53,28 @@ export class Packet {
    * header arrival, while its tail still streams in); 0 once it has fully arrived.
    */
   tailAt = 0;
+  // (the fields above are read at every hop; the ones below rarely: kept apart so a hop touches
+  // fewer cache lines of the packet)
+  /** Application payload bytes carried. */
+  payload = 0;
+  /** PFC frames: the priority they pause and the pause time in quanta (0 = resume). */
+  pfcPriority = 0;
+  pfcQuanta = 0;
+  /**
+   * SL→VL mapping (switches with `slToVl` only): the service level, i.e. the class its sender
+   * gave it (-1 until the first such switch records it; `priority` is then the VL of the current
+   * hop), and the VL it arrived on at the switch holding it (its ingress PFC/credit accounting).
+   */
+  sl = -1;
+  inVl = 0;
+
+  // ---- in-band telemetry (HPCC) ----
+  /** Set by the sender: switches stamp INT on this packet. */
+  wantsInt = false;
+  /** INT records carried (0..MAX_INT_HOPS). */
+  intHops = 0;
+  /** INT records, INT_FIELDS numbers per hop; allocated on first use and kept by the pool. */
+  int: Float64Array | null = null;
 
   // ---- transport ----
   /** Index of the connection (queue pair) this packet belongs to. */
@@ -102,14 +112,6 @@ export class Packet {
    * False on every other packet, and always without a host model or merging.
    */
   rxMergeOpen = false;
-
-  // ---- in-band telemetry (HPCC) ----
-  /** Set by the sender: switches stamp INT on this packet. */
-  wantsInt = false;
-  /** INT records carried (0..MAX_INT_HOPS). */
-  intHops = 0;
-  /** INT records, INT_FIELDS numbers per hop; allocated on first use and kept by the pool. */
-  int: Float64Array | null = null;
 
   /** Resets every field to its default (called by the pool on reuse). */
   reset(): void {

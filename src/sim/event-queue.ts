@@ -1,56 +1,47 @@
 /**
- * The event heap: a binary min-heap over parallel typed arrays, keyed by (time, sequence).
+ * The event heap, keyed by (time, sequence): two 4-ary min-heaps in typed arrays, one for the
+ * events due soon and one for those due later than {@link FAR_PS} after the last event popped
+ * (pause expiries, PFC refreshes, retransmission timers — mostly stale by the time they come due).
+ * A pop takes the smaller of the two roots, so the order is exactly that of a single heap, while
+ * the busy near heap stays small and shallow.
  *
- * An entry is (time, seq, actor, kind, arg): no object is allocated per event. The sequence number
- * is assigned at push time and breaks ties, so events scheduled for the same picosecond run in the
- * order they were scheduled (FIFO), which makes every run deterministic. Arrays grow by doubling.
+ * An entry is (time, seq, actor, kind, arg): no object is allocated per event. Entries are
+ * interleaved in one Float64Array per heap, 4 numbers each (time, seq, arg, and actor and kind
+ * packed as actor × 2^16 + kind, exact for the 2^37 actors an array can index), so a sift step compares and moves 32-byte records instead of
+ * touching five arrays. The sequence number is assigned at push time and breaks ties, so events
+ * scheduled for the same picosecond run in the order they were scheduled (FIFO), which makes every
+ * run deterministic. The arrays grow by doubling.
  */
 export class EventQueue {
-  private time: Float64Array;
-  private seq: Float64Array;
-  private actor: Int32Array;
-  private kind: Int32Array;
-  private arg: Float64Array;
-  private n = 0;
+  private readonly near: Heap4;
+  private readonly far: Heap4;
   private nextSeq = 0;
 
   constructor(initialCapacity = 1024) {
-    const c = Math.max(2, initialCapacity);
-    this.time = new Float64Array(c);
-    this.seq = new Float64Array(c);
-    this.actor = new Int32Array(c);
-    this.kind = new Int32Array(c);
-    this.arg = new Float64Array(c);
+    this.near = new Heap4(initialCapacity);
+    this.far = new Heap4(initialCapacity);
   }
 
   /** Number of pending entries (including lazily cancelled ones their owners will ignore). */
   get size(): number {
-    return this.n;
+    return this.near.n + this.far.n;
   }
 
   /** Time of the earliest entry; `Infinity` when empty. */
   peekTime(): number {
-    return this.n > 0 ? this.time[0]! : Infinity;
+    const a = this.near.n > 0 ? this.near.h[0]! : Infinity;
+    const b = this.far.n > 0 ? this.far.h[0]! : Infinity;
+    return a < b ? a : b;
   }
 
-  /** Adds an entry. `arg` is any number (an index, a priority, a packet slot). */
+  /**
+   * Adds an entry. `arg` is any number (an index, a priority, a packet slot); `actor` is an actor
+   * id (≥ 0) and `kind` an event code 0..65535 (a RangeError otherwise).
+   */
   push(time: number, actor: number, kind: number, arg: number): void {
-    if (this.n === this.time.length) this.grow();
-    let i = this.n++;
-    const s = this.nextSeq++;
-    // Sift up: move parents down until the slot for the new entry is found.
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      const pt = this.time[p]!;
-      if (pt < time || (pt === time && this.seq[p]! < s)) break;
-      this.move(p, i);
-      i = p;
-    }
-    this.time[i] = time;
-    this.seq[i] = s;
-    this.actor[i] = actor;
-    this.kind[i] = kind;
-    this.arg[i] = arg;
+    if ((kind & KIND_MASK) !== kind) throw new RangeError(`event kind ${kind} is not an integer in 0..${KIND_MASK}`);
+    const heap = time - this.poppedTime > FAR_PS ? this.far : this.near;
+    heap.push(time, this.nextSeq++, arg, actor * KIND_SPAN + kind);
   }
 
   /** Fields of the entry last removed by {@link pop}. */
@@ -64,56 +55,127 @@ export class EventQueue {
    * Returns false when the queue is empty.
    */
   pop(): boolean {
-    if (this.n === 0) return false;
-    this.poppedTime = this.time[0]!;
-    this.poppedActor = this.actor[0]!;
-    this.poppedKind = this.kind[0]!;
-    this.poppedArg = this.arg[0]!;
-    const last = --this.n;
-    if (last === 0) return true;
-    const t = this.time[last]!;
-    const s = this.seq[last]!;
-    const a = this.actor[last]!;
-    const k = this.kind[last]!;
-    const g = this.arg[last]!;
-    let i = 0;
-    const half = last >> 1;
-    while (i < half) {
-      let c = 2 * i + 1;
-      const r = c + 1;
-      if (r < last && (this.time[r]! < this.time[c]! || (this.time[r] === this.time[c] && this.seq[r]! < this.seq[c]!))) c = r;
-      const ct = this.time[c]!;
-      if (t < ct || (t === ct && s < this.seq[c]!)) break;
-      this.move(c, i);
-      i = c;
-    }
-    this.time[i] = t;
-    this.seq[i] = s;
-    this.actor[i] = a;
-    this.kind[i] = k;
-    this.arg[i] = g;
+    let heap = this.near;
+    const far = this.far;
+    if (far.n > 0) {
+      if (heap.n === 0) heap = far;
+      else {
+        const nt = heap.h[0]!;
+        const ft = far.h[0]!;
+        if (ft < nt || (ft === nt && far.h[1]! < heap.h[1]!)) heap = far;
+      }
+    } else if (heap.n === 0) return false;
+    const h = heap.h;
+    this.poppedTime = h[0]!;
+    this.poppedArg = h[2]!;
+    const ak = h[3]!;
+    const actor = Math.floor(ak / KIND_SPAN);
+    this.poppedActor = actor;
+    this.poppedKind = ak - actor * KIND_SPAN;
+    heap.removeRoot();
     return true;
   }
 
   /** Removes every entry. */
   clear(): void {
-    this.n = 0;
+    this.near.n = 0;
+    this.far.n = 0;
+  }
+}
+
+/** Numbers per heap entry. */
+const STRIDE = 4;
+/** The actor/kind packing base (kinds are 0..KIND_MASK). */
+const KIND_SPAN = 65536;
+const KIND_MASK = KIND_SPAN - 1;
+/**
+ * Entries due more than this after the last event popped go to the far heap, ps (2^24, about
+ * 16.8 µs: beyond a few link delays and serializations, well short of pause and timer periods).
+ */
+const FAR_PS = 16_777_216;
+
+/** A 4-ary min-heap of (time, seq, arg, actor/kind) records keyed by (time, seq). */
+class Heap4 {
+  /** Entry i at [4i, 4i + 4). */
+  h: Float64Array;
+  n = 0;
+
+  constructor(initialCapacity: number) {
+    this.h = new Float64Array(Math.max(2, initialCapacity) * STRIDE);
   }
 
-  private move(from: number, to: number): void {
-    this.time[to] = this.time[from]!;
-    this.seq[to] = this.seq[from]!;
-    this.actor[to] = this.actor[from]!;
-    this.kind[to] = this.kind[from]!;
-    this.arg[to] = this.arg[from]!;
+  push(time: number, s: number, arg: number, ak: number): void {
+    if (this.n * STRIDE === this.h.length) this.grow();
+    const h = this.h;
+    let i = this.n++;
+    // Sift up: move parents down until the slot for the new entry is found.
+    while (i > 0) {
+      const p = (i - 1) >> 2;
+      const po = p * STRIDE;
+      const pt = h[po]!;
+      if (pt < time || (pt === time && h[po + 1]! < s)) break;
+      const io = i * STRIDE;
+      h[io] = pt;
+      h[io + 1] = h[po + 1]!;
+      h[io + 2] = h[po + 2]!;
+      h[io + 3] = h[po + 3]!;
+      i = p;
+    }
+    const o = i * STRIDE;
+    h[o] = time;
+    h[o + 1] = s;
+    h[o + 2] = arg;
+    h[o + 3] = ak;
+  }
+
+  /** Removes the root (n > 0): the last entry sifts down from the top. */
+  removeRoot(): void {
+    const last = --this.n;
+    if (last === 0) return;
+    const h = this.h;
+    const lo = last * STRIDE;
+    const t = h[lo]!;
+    const s = h[lo + 1]!;
+    const g = h[lo + 2]!;
+    const a = h[lo + 3]!;
+    let i = 0;
+    for (;;) {
+      // the smallest of up to 4 children (4i + 1 .. 4i + 4); the (time, seq) keys are all distinct
+      const first = 4 * i + 1;
+      if (first >= last) break;
+      const end = Math.min(first + 4, last);
+      let c = first;
+      let co = c * STRIDE;
+      let ct = h[co]!;
+      let cs = h[co + 1]!;
+      for (let j = first + 1; j < end; j++) {
+        const jo = j * STRIDE;
+        const jt = h[jo]!;
+        if (jt < ct || (jt === ct && h[jo + 1]! < cs)) {
+          c = j;
+          co = jo;
+          ct = jt;
+          cs = h[jo + 1]!;
+        }
+      }
+      if (t < ct || (t === ct && s < cs)) break;
+      const io = i * STRIDE;
+      h[io] = ct;
+      h[io + 1] = cs;
+      h[io + 2] = h[co + 2]!;
+      h[io + 3] = h[co + 3]!;
+      i = c;
+    }
+    const io = i * STRIDE;
+    h[io] = t;
+    h[io + 1] = s;
+    h[io + 2] = g;
+    h[io + 3] = a;
   }
 
   private grow(): void {
-    const c = this.time.length * 2;
-    const t = new Float64Array(c); t.set(this.time); this.time = t;
-    const s = new Float64Array(c); s.set(this.seq); this.seq = s;
-    const a = new Int32Array(c); a.set(this.actor); this.actor = a;
-    const k = new Int32Array(c); k.set(this.kind); this.kind = k;
-    const g = new Float64Array(c); g.set(this.arg); this.arg = g;
+    const h = new Float64Array(this.h.length * 2);
+    h.set(this.h);
+    this.h = h;
   }
 }

@@ -72,8 +72,9 @@ export class Simulator {
     const q = this.queue;
     const actors = this.actors;
     let n = 0;
+    const limited = until !== Infinity;
     while (!this.stopped && n < maxEvents) {
-      if (q.peekTime() > until) break;
+      if (limited && q.peekTime() > until) break;
       if (!q.pop()) break;
       this.now = q.poppedTime;
       actors[q.poppedActor]!.onEvent(q.poppedKind, q.poppedArg);

@@ -82,6 +82,38 @@ describe('EventQueue', () => {
     );
   });
 
+  it('pops in (time, insertion order) when entries straddle the near/far split (2^24 ps past the last pop)', () => {
+    // times near 0, just either side of 2^24 and far beyond, with ties: entries land in both
+    // internal heaps, and which one depends on the time of the last pop, so pops are interleaved
+    const timeArb = fc.tuple(fc.constantFrom(0, 16_777_215, 16_777_216, 16_777_217, 33_554_432, 1e12), fc.integer({ min: 0, max: 2 }));
+    const farOpArb: fc.Arbitrary<Op> = fc.oneof(
+      { weight: 3, arbitrary: fc.record({ op: fc.constant('push' as const), time: timeArb.map(([a, b]) => a + b), actor: fc.integer({ min: 0, max: 3_000_000 }), kind: fc.integer({ min: 0, max: 65_535 }), arg: fc.double({ noNaN: true }) }) },
+      { weight: 2, arbitrary: fc.constant({ op: 'pop' as const }) },
+    );
+    fc.assert(
+      fc.property(fc.array(farOpArb, { maxLength: 300 }), (ops) => {
+        const q = new EventQueue(2);
+        const m = new ModelQueue();
+        for (const o of ops) {
+          if (o.op === 'push') {
+            q.push(o.time, o.actor, o.kind, o.arg);
+            m.push(o.time, o.actor, o.kind, o.arg);
+          } else {
+            const e = m.pop();
+            expect(q.pop()).toBe(e !== undefined);
+            if (e !== undefined) expect([q.poppedTime, q.poppedActor, q.poppedKind, q.poppedArg]).toEqual([e.time, e.actor, e.kind, e.arg]);
+          }
+          expect(q.size).toBe(m.size);
+          expect(q.peekTime()).toBe(m.peekTime());
+        }
+        const rest: [number, number, number, number][] = [];
+        for (let e = m.pop(); e !== undefined; e = m.pop()) rest.push([e.time, e.actor, e.kind, e.arg]);
+        expect(popAll(q)).toEqual(rest);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('a batch of pushes drains as a stable sort by time', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 200 }), (times) => {
@@ -117,6 +149,14 @@ describe('EventQueue', () => {
     expect([q.poppedTime, q.poppedActor, q.poppedKind, q.poppedArg]).toEqual([big - 1, 3, 4, 0.25]);
     expect(q.pop()).toBe(true);
     expect([q.poppedTime, q.poppedActor, q.poppedKind, q.poppedArg]).toEqual([big, 1, 2, big - 1]);
+  });
+
+  it('refuses an event kind outside 0..65535 (it shares a number with the actor id)', () => {
+    const q = new EventQueue(2);
+    for (const kind of [-1, 65_536, 1.5, NaN]) expect(() => q.push(1, 0, kind, 0)).toThrow(RangeError);
+    q.push(1, 2 ** 36, 65_535, 0);
+    expect(q.pop()).toBe(true);
+    expect([q.poppedActor, q.poppedKind]).toEqual([2 ** 36, 65_535]);
   });
 
   it('peekTime is Infinity and pop is false when empty', () => {

@@ -24,7 +24,8 @@ export function mix32(h: number): number {
 export class FlowHashEcmp implements PathSelector {
   constructor(private readonly salt: number) {}
   select(pkt: Packet, count: number): number {
-    return mix32(pkt.flowHash ^ this.salt) % count;
+    // count >>> 0 (count ≥ 1): both operands uint32, so V8 can use an integer division, not fmod
+    return mix32(pkt.flowHash ^ this.salt) % (count >>> 0);
   }
 }
 
