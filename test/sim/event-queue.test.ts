@@ -52,31 +52,32 @@ function popAll(q: EventQueue): [number, number, number, number][] {
   return out;
 }
 
+/** Applies `ops` to `q` and to the model, checking every pop, size and head time, then the drain order. */
+function replayAgainstModel(ops: readonly Op[], q: EventQueue): void {
+  const m = new ModelQueue();
+  for (const o of ops) {
+    if (o.op === 'push') {
+      q.push(o.time, o.actor, o.kind, o.arg);
+      m.push(o.time, o.actor, o.kind, o.arg);
+    } else {
+      const e = m.pop();
+      expect(q.pop()).toBe(e !== undefined);
+      if (e !== undefined) expect([q.poppedTime, q.poppedActor, q.poppedKind, q.poppedArg]).toEqual([e.time, e.actor, e.kind, e.arg]);
+    }
+    expect(q.size).toBe(m.size);
+    expect(q.peekTime()).toBe(m.peekTime());
+  }
+  // drain: the rest must come out in model order too
+  const rest: [number, number, number, number][] = [];
+  for (let e = m.pop(); e !== undefined; e = m.pop()) rest.push([e.time, e.actor, e.kind, e.arg]);
+  expect(popAll(q)).toEqual(rest);
+}
+
 describe('EventQueue', () => {
   it('pops in the order of a stable sort by (time, insertion order) under random push/pop', () => {
     fc.assert(
       fc.property(fc.array(opArb, { maxLength: 300 }), fc.integer({ min: 2, max: 8 }), (ops, cap) => {
-        const q = new EventQueue(cap); // tiny capacity: growth happens during the run
-        const m = new ModelQueue();
-        for (const o of ops) {
-          if (o.op === 'push') {
-            q.push(o.time, o.actor, o.kind, o.arg);
-            m.push(o.time, o.actor, o.kind, o.arg);
-          } else {
-            const e = m.pop();
-            const got = q.pop();
-            expect(got).toBe(e !== undefined);
-            if (e !== undefined) {
-              expect([q.poppedTime, q.poppedActor, q.poppedKind, q.poppedArg]).toEqual([e.time, e.actor, e.kind, e.arg]);
-            }
-          }
-          expect(q.size).toBe(m.size);
-          expect(q.peekTime()).toBe(m.peekTime());
-        }
-        // drain: the rest must come out in model order too
-        const rest: [number, number, number, number][] = [];
-        for (let e = m.pop(); e !== undefined; e = m.pop()) rest.push([e.time, e.actor, e.kind, e.arg]);
-        expect(popAll(q)).toEqual(rest);
+        replayAgainstModel(ops, new EventQueue(cap)); // tiny capacity: growth happens during the run
       }),
       { numRuns: 300 },
     );
@@ -92,23 +93,7 @@ describe('EventQueue', () => {
     );
     fc.assert(
       fc.property(fc.array(farOpArb, { maxLength: 300 }), (ops) => {
-        const q = new EventQueue(2);
-        const m = new ModelQueue();
-        for (const o of ops) {
-          if (o.op === 'push') {
-            q.push(o.time, o.actor, o.kind, o.arg);
-            m.push(o.time, o.actor, o.kind, o.arg);
-          } else {
-            const e = m.pop();
-            expect(q.pop()).toBe(e !== undefined);
-            if (e !== undefined) expect([q.poppedTime, q.poppedActor, q.poppedKind, q.poppedArg]).toEqual([e.time, e.actor, e.kind, e.arg]);
-          }
-          expect(q.size).toBe(m.size);
-          expect(q.peekTime()).toBe(m.peekTime());
-        }
-        const rest: [number, number, number, number][] = [];
-        for (let e = m.pop(); e !== undefined; e = m.pop()) rest.push([e.time, e.actor, e.kind, e.arg]);
-        expect(popAll(q)).toEqual(rest);
+        replayAgainstModel(ops, new EventQueue(2));
       }),
       { numRuns: 200 },
     );
