@@ -15,9 +15,9 @@ import type { RdmaFraming } from './framing.js';
 import type { HostMemory } from './memory.js';
 import type { MessageLog } from './message-log.js';
 import { RdmaDevices } from './nic-limits.js';
-import { NO_CC, QPT_UC, QPT_UD, QP_TYPE_NAMES, QueuePair, type QpAttrs, type QpSite, type QpTypeName } from './queue-pair.js';
+import { NO_CC, QPT_UC, QPT_UD, QP_TYPE_NAMES, QueuePair, type QpAttrs, type QpSite } from './queue-pair.js';
 import { SendWqe, V_READ, V_SEND, V_WRITE, WC_PENDING } from './work-request.js';
-import type { VerbsRuntime } from './verbs-runtime.js';
+import type { VerbsQpOptions, VerbsRuntime } from './verbs-runtime.js';
 import type { PostSendHook } from './posting.js';
 
 /** The reverse direction of a connection hashes differently (as its UDP source port would). */
@@ -55,20 +55,8 @@ export interface RdmaEnv {
   posting?: PostSendHook | null;
 }
 
-/** What an application may set when it creates a QP; absent fields take the transport's defaults. */
-export interface QpOptions {
-  type?: QpTypeName;
-  sendCq?: CompletionQueue | null;
-  recvCq?: CompletionQueue | null;
-  sqDepth?: number;
-  rqDepth?: number;
-  maxRdAtomic?: number;
-  maxDestRdAtomic?: number;
-  minRnrTimer?: number;
-  rnrRetry?: number;
-  retryCount?: number;
-  maxInline?: number;
-}
+/** What an application may set when it creates a QP; absent fields take the transport's defaults (the verbs-layer options). */
+export type QpOptions = VerbsQpOptions;
 
 /** Both QPs of an RC/UC connection behind one endpoint index: a packet goes to the QP on the host it reached. */
 export class QpPair implements Endpoint {
