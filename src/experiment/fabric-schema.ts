@@ -308,10 +308,15 @@ const fabricObject = z
       .object({
         all: slToVlRow.optional().describe('the table of every switch port'),
         ports: z.record(z.string().min(1), slToVlRow).optional().describe('tables of single switch ports by node:local (e.g. leaf0:2), overriding all'),
+        pairs: z
+          .record(z.string().min(1), slToVlRow)
+          .optional()
+          .describe('tables of single (input port, output port) pairs of a switch by node:in>out (e.g. leaf0:2>3: from local port 2 to local port 3 of leaf0), overriding ports and all (IBA SLtoVLMappingTable)'),
+        hosts: slToVlRow.optional().describe("the table of every host (channel adapter): the VL its port sends a QP's SL on (absent: VL = SL)"),
       })
       .strict()
       .optional()
-      .describe('SL→VL mapping at switch egress ports: entry i is the VL (0..7) of service level i (the transport priority); absent: VL = SL (hosts always use VL = SL)'),
+      .describe('SL→VL mapping at switch egress ports (optionally per input port too) and at hosts: entry i is the VL (0..7) of service level i (the transport priority); absent: VL = SL'),
     ib_speed: z
       .enum(Object.keys(IB_SPEEDS) as [keyof typeof IB_SPEEDS, ...(keyof typeof IB_SPEEDS)[]])
       .optional()

@@ -159,6 +159,7 @@ export function* runExperimentSteps(experiment: unknown, options: RunOptions = {
   const hostList: Host[] = [];
   for (let h = 0; h < fabric.hostCount; h++) {
     const nic = new Nic(sim, fabric.hostPort(h));
+    nic.slToVl = fabric.hostSlToVl;
     nics.push(nic);
     const host = new Host(h, nic, connections, fabric.pool, fabric.traffic);
     hostList.push(host);

@@ -94,10 +94,19 @@ export interface FabricOptions {
   cutThroughBytes?: number | undefined;
   /**
    * SL→VL tables of switch egress ports: `all` for every switch port, `ports` by `node:local`
-   * (overriding `all`); each maps SL i (index) to a VL 0..7, missing SLs to themselves. Absent:
-   * the identity (and hosts always use the identity).
+   * (overriding `all`), `pairs` by `node:in>out` for a single (input port, output port) pair of a
+   * switch (overriding both, IBA's SLtoVLMappingTable); each maps SL i (index) to a VL 0..7,
+   * missing SLs to themselves; `hosts` for every host's port. Absent: the identity.
    */
-  slToVl?: { all?: readonly number[] | undefined; ports?: Readonly<Record<string, readonly number[]>> | undefined } | undefined;
+  slToVl?:
+    | {
+        all?: readonly number[] | undefined;
+        ports?: Readonly<Record<string, readonly number[]>> | undefined;
+        pairs?: Readonly<Record<string, readonly number[]>> | undefined;
+        /** The table of every host's port (channel adapter): the VL it sends SL i on. */
+        hosts?: readonly number[] | undefined;
+      }
+    | undefined;
 }
 
 /**
@@ -137,6 +146,8 @@ export class Fabric {
   readonly lmc: number = 0;
   /** Adaptive routing: every switch's candidate ports per destination host, among which it picks per packet; null: static routing. */
   readonly adaptive: Fib | null = null;
+  /** `fabric.sl_to_vl.hosts`: the VL of SL i at every host's port, 16 entries; null: VL = SL (the host layer gives it to each NIC). */
+  readonly hostSlToVl: Uint8Array | null = null;
 
   constructor(
     readonly sim: Simulator,
@@ -219,6 +230,9 @@ export class Fabric {
     const rng = sim.rng.fork('fabric');
     const credit = options.flowControl === 'credit' ? (options.credit ?? null) : null;
     const slToVlPorts = new Set(Object.keys(options.slToVl?.ports ?? {}));
+    const slToVlPairs = this.slToVlPairKeys(nodeId);
+    const hostRow = options.slToVl?.hosts;
+    if (hostRow !== undefined) this.hostSlToVl = Uint8Array.from({ length: SL_COUNT }, (_, sl) => hostRow[sl] ?? (sl < 8 ? sl : 0));
     if (options.flowControl === 'credit' && credit === null) throw new Error('fabricsim internal error: credit flow control without credit settings');
     const pauseObserver = {
       onPauseChange: (port: EgressPort, priority: number, paused: boolean, quanta: number) => {
@@ -327,6 +341,7 @@ export class Fabric {
         s.lidMask = (1 << this.lmc) - 1;
       }
       s.slToVl = this.slToVlTable(node, local.length, slToVlPorts);
+      s.slToVlPairs = this.slToVlPairTable(node, s.slToVl, local.length, slToVlPairs);
       if (pfc !== null) pfc.culprit = (l, p) => s.topContributor(l, p);
       if (options.switchLatencyPs > 0) {
         s.pipeline = new Link(sim, options.switchLatencyPs);
@@ -353,13 +368,64 @@ export class Fabric {
   /** The SL→VL tables of switch `node`'s `count` ports (null: identity everywhere); consumes the port keys it uses from `unused`. */
   private slToVlTable(node: number, count: number, unused: Set<string>): Uint8Array | null {
     const m = this.options.slToVl;
-    if (m === undefined || (m.all === undefined && m.ports === undefined)) return null;
+    // with host tables the switches map too (identity by default): a packet keeps its SL, not the host's VL
+    if (m === undefined || (m.all === undefined && m.ports === undefined && m.pairs === undefined && m.hosts === undefined)) return null;
     const t = new Uint8Array(count * SL_COUNT);
     for (let local = 0; local < count; local++) {
       const key = `${this.nodeKeys[node]}:${local}`;
       const row = m.ports?.[key] ?? m.all;
       unused.delete(key);
       for (let sl = 0; sl < SL_COUNT; sl++) t[local * SL_COUNT + sl] = row?.[sl] ?? (sl < 8 ? sl : 0);
+    }
+    return t;
+  }
+
+  /**
+   * `fabric.sl_to_vl.pairs` parsed and grouped by switch node id: each key `node:in>out` with its
+   * local ports and row. Throws a ConfigError for a key that is not of that form or names no switch.
+   */
+  private slToVlPairKeys(nodeId: ReadonlyMap<string, number>): Map<number, { key: string; inLocal: number; outLocal: number; row: readonly number[] }[]> {
+    const bySwitch = new Map<number, { key: string; inLocal: number; outLocal: number; row: readonly number[] }[]>();
+    for (const [key, row] of Object.entries(this.options.slToVl?.pairs ?? {})) {
+      const m = /^(.+):(\d+)>(\d+)$/.exec(key);
+      const node = m === null ? undefined : nodeId.get(m[1]!);
+      if (m === null || node === undefined || this.switchOf[node]! < 0) {
+        throw new ConfigError(
+          `'${key}' is not a switch's port pair: name it node:in>out, a switch's node key and its input and output local ports (e.g. leaf0:2>3${m !== null ? `; '${m[1]}' is ${node === undefined ? 'no node' : 'a host, which has one port'}` : ''})`,
+          { field: 'fabric.sl_to_vl.pairs' },
+        );
+      }
+      let list = bySwitch.get(node);
+      if (list === undefined) bySwitch.set(node, (list = []));
+      list.push({ key, inLocal: Number(m[2]), outLocal: Number(m[3]), row });
+    }
+    return bySwitch;
+  }
+
+  /**
+   * Switch `node`'s SL→VL tables per (input, output) pair, 16 entries at `(in × count + out) × 16`:
+   * its egress tables `egress` (identity if null) with the `pairs` rows over them; null when no
+   * pair names this switch (the switch then maps per egress port alone).
+   */
+  private slToVlPairTable(
+    node: number,
+    egress: Uint8Array | null,
+    count: number,
+    pairs: ReadonlyMap<number, readonly { key: string; inLocal: number; outLocal: number; row: readonly number[] }[]>,
+  ): Uint8Array | null {
+    const list = pairs.get(node);
+    if (list === undefined) return null;
+    const t = new Uint8Array(count * count * SL_COUNT);
+    for (let i = 0; i < count; i++) {
+      for (let o = 0; o < count; o++) {
+        for (let sl = 0; sl < SL_COUNT; sl++) t[(i * count + o) * SL_COUNT + sl] = egress !== null ? egress[o * SL_COUNT + sl]! : sl < 8 ? sl : 0;
+      }
+    }
+    for (const { key, inLocal, outLocal, row } of list) {
+      if (inLocal >= count || outLocal >= count) {
+        throw new ConfigError(`'${key}': ${this.nodeKeys[node]} has ports 0 .. ${count - 1}; name an input and an output port in that range`, { field: 'fabric.sl_to_vl.pairs' });
+      }
+      for (let sl = 0; sl < SL_COUNT; sl++) t[(inLocal * count + outLocal) * SL_COUNT + sl] = row[sl] ?? (sl < 8 ? sl : 0);
     }
     return t;
   }

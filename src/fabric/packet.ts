@@ -62,8 +62,9 @@ export class Packet {
   pfcQuanta = 0;
   /**
    * SL→VL mapping (switches with `slToVl` only): the service level, i.e. the class its sender
-   * gave it (-1 until the first such switch records it; `priority` is then the VL of the current
-   * hop), and the VL it arrived on at the switch holding it (its ingress PFC/credit accounting).
+   * gave it (-1 until the first such switch, or a host NIC with an SL→VL table, records it;
+   * `priority` is then the VL of the current hop), and the VL it arrived on at the switch holding
+   * it (its ingress PFC/credit accounting).
    */
   sl = -1;
   inVl = 0;

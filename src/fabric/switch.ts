@@ -125,6 +125,13 @@ export class Switch implements FrameHandler, EgressOwner, PacketSink, HeldVisito
    */
   slToVl: Uint8Array | null = null;
 
+  /**
+   * SL→VL tables per (input, output) local port pair, 16 entries at `(in × ports + out) × 16`
+   * (IBA SLtoVLMappingTable); non-null only with `slToVl` and when a pair of this switch has its
+   * own table, in which case it holds every pair (the egress tables where no pair overrides).
+   */
+  slToVlPairs: Uint8Array | null = null;
+
   receiveFrom(pkt: Packet, inLocal: number): void {
     if (this.pipeline !== null) {
       pkt.ingress = inLocal;
@@ -149,7 +156,8 @@ export class Switch implements FrameHandler, EgressOwner, PacketSink, HeldVisito
       // ingress accounting stays with the VL it arrived on; the egress queue is the mapped VL
       if (pkt.sl < 0) pkt.sl = c;
       pkt.inVl = c;
-      pkt.priority = this.slToVl[out.local * SL_COUNT + pkt.sl]!;
+      const pairs = this.slToVlPairs;
+      pkt.priority = pairs === null ? this.slToVl[out.local * SL_COUNT + pkt.sl]! : pairs[(inLocal * this.ports.length + out.local) * SL_COUNT + pkt.sl]!;
     }
     if (!this.credit && (lossless ? !(pfc.admits(inLocal, c, size) && this.buffer.fits(size)) : !this.buffer.admitsLossy(out.queueBytes[pkt.priority]!, size))) {
       this.counters.add(out.index, PC_DROPS, 1);

@@ -25,6 +25,24 @@ export class Nic implements PacketSource, NicHandle, Actor, PauseListener {
   tx: TxPath | null = null;
   /** The host's PCIe link (src/host/pcie.ts): the NIC reads each packet over it before sending; null: no PCIe model. */
   pcie: PcieLink | null = null;
+  /**
+   * InfiniBand SL→VL table of the port (`fabric.sl_to_vl.hosts`), 16 entries: a send queue's
+   * priority is its SL and its packets leave on VL `slToVl[SL]`; null: VL = SL.
+   */
+  slToVl: Uint8Array | null = null;
+
+  /** The VL (port traffic class) of service level `sl`. */
+  private vl(sl: number): number {
+    return this.slToVl === null ? sl : this.slToVl[sl]!;
+  }
+
+  /** Records a packet's SL and moves it to its VL (with a table). */
+  private mapVl(pkt: Packet): void {
+    if (this.slToVl !== null && pkt.sl < 0) {
+      pkt.sl = pkt.priority;
+      pkt.priority = this.slToVl[pkt.priority]!;
+    }
+  }
 
   constructor(
     private readonly sim: Simulator,
@@ -47,12 +65,13 @@ export class Nic implements PacketSource, NicHandle, Actor, PauseListener {
     if (!q.inNic) {
       q.inNic = true;
       this.active.push(q);
-      if (this.port.isPaused(q.priority)) q.onNicPause?.(true, this.sim.now);
+      if (this.port.isPaused(this.vl(q.priority))) q.onNicPause?.(true, this.sim.now);
     }
     this.port.kick();
   }
 
   sendPacket(pkt: Packet): void {
+    this.mapVl(pkt);
     this.port.enqueue(pkt);
   }
 
@@ -75,13 +94,14 @@ export class Nic implements PacketSource, NicHandle, Actor, PauseListener {
     for (let i = 0; i < w; i++) {
       const idx = (this.rr + i) % w;
       const q = active[idx]!;
-      if (pausedMask & (1 << q.priority)) continue;
+      if (pausedMask & (1 << this.vl(q.priority))) continue;
       let t = q.readyAt(now);
       if (this.tx !== null && t <= now) t = Math.max(t, this.tx.readyAt());
       if (this.pcie !== null && t <= now) t = Math.max(t, this.pcie.txReadyAt());
       if (t <= now) {
         this.rr = (idx + 1) % w;
         const pkt = q.nextPacket();
+        this.mapVl(pkt);
         // TSO / GSO: a stream's super-segment ends unless it can send its next segment now
         if (this.tx !== null) this.tx.charge(pkt, now, !this.tx.mergesSegmentsOf(pkt) || !q.hasData() || q.readyAt(now) > now);
         this.pcie?.tx(pkt, now);
@@ -93,9 +113,9 @@ export class Nic implements PacketSource, NicHandle, Actor, PauseListener {
     return null;
   }
 
-  /** Tells the send queues of `priority` that the switch paused (or resumed) them. */
+  /** Tells the send queues whose VL is `priority` that the switch paused (or resumed) them. */
   onPause(priority: number, paused: boolean): void {
-    for (const q of this.active) if (q.priority === priority) q.onNicPause?.(paused, this.sim.now);
+    for (const q of this.active) if (this.vl(q.priority) === priority) q.onNicPause?.(paused, this.sim.now);
   }
 
   onEvent(): void {

@@ -46,7 +46,8 @@ export type InfinibandParams = z.infer<typeof infinibandParams>;
  * InfiniBand: the verbs layer (RC/UC/UD; SEND/RECV, WRITE, READ, atomics) over native IB packets.
  * Its links use credit-based flow control by default (`fabric.flow_control: auto`), carry no
  * Ethernet preamble/IFG, and run at IB data rates (`fabric.ib_speed`). `priority` is the
- * service level (SL), mapped to the virtual lane of the same number. Switches forward by
+ * service level (SL), mapped to the virtual lane of the same number unless `fabric.sl_to_vl` maps
+ * it (at hosts, switch egress ports and switch port pairs). Switches forward by
  * destination LID through the subnet manager's linear forwarding tables (one port per LID), so
  * the path of a packet depends only on its DLID; with `lmc` > 0 every host has 2^LMC LIDs and a
  * QP's DLID is the destination's base LID + (source host mod 2^LMC).
