@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeResults } from '../../src/experiment/output.js';
 import type { RunResult } from '../../src/experiment/run.js';
+import { ibSlStar } from '../helpers/ib-sl-star.js';
 import { run } from '../helpers/run.js';
 
 /**
@@ -15,24 +16,7 @@ import { run } from '../helpers/run.js';
  * (nearly) line rate, about 1 MB / 100 Gb/s = 80 µs, and h1's finishes after both, about 160 µs.
  */
 const bytes = 1_000_000;
-const experiment = (slToVl: Record<string, unknown> | undefined, stopUs?: number) => ({
-  name: 'sl2vl-pairs',
-  topology: { generator: 'star', params: { hosts: 3, delay_ns: 100 } },
-  fabric: {
-    ib_speed: 'EDR',
-    ...(slToVl === undefined ? {} : { sl_to_vl: slToVl }),
-    scheduler: { kind: 'vl-arbitration', high: [{ vl: 5, weight: 255 }], low: [{ vl: 1, weight: 64 }, { vl: 2, weight: 64 }] },
-  },
-  transport: { kind: 'infiniband' },
-  workload: {
-    kind: 'mix',
-    workloads: [
-      { kind: 'flows', priority: 1, list: [{ src: 'h0', dst: 'h2', bytes }] },
-      { kind: 'flows', priority: 1, list: [{ src: 'h1', dst: 'h2', bytes }] },
-    ],
-  },
-  ...(stopUs === undefined ? {} : { stop: { time_us: stopUs } }),
-});
+const experiment = (slToVl: Record<string, unknown> | undefined, stopUs?: number) => ibSlStar(slToVl, { bytes, h1Sl: 1, stopUs, name: 'sl2vl-pairs' });
 const toVl5 = [0, 5, 2, 3, 4, 5, 6, 7];
 
 /** The VLs (bitmask) of the packets held at switch port sw0:2 (to h2), per input local port. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { VlArbitration } from '../../src/fabric/scheduler/vl-arbitration.js';
+import { ibSlStar } from '../helpers/ib-sl-star.js';
 import { run } from '../helpers/run.js';
 
 /** Picks `n` times with every VL in `eligible` always backlogged with `bytes`-byte packets; counts per VL. */
@@ -78,23 +79,7 @@ describe('VL arbitration (IBA §7.6.9)', () => {
  */
 describe('SL→VL mapping per port', () => {
   const bytes = 1_000_000;
-  const experiment = (slToVl: Record<string, unknown> | undefined) => ({
-    name: 'sl2vl',
-    topology: { generator: 'star', params: { hosts: 3, delay_ns: 100 } },
-    fabric: {
-      ib_speed: 'EDR',
-      ...(slToVl === undefined ? {} : { sl_to_vl: slToVl }),
-      scheduler: { kind: 'vl-arbitration', high: [{ vl: 5, weight: 255 }], low: [{ vl: 1, weight: 64 }, { vl: 2, weight: 64 }] },
-    },
-    transport: { kind: 'infiniband' },
-    workload: {
-      kind: 'mix',
-      workloads: [
-        { kind: 'flows', priority: 1, list: [{ src: 'h0', dst: 'h2', bytes }] },
-        { kind: 'flows', priority: 2, list: [{ src: 'h1', dst: 'h2', bytes }] },
-      ],
-    },
-  });
+  const experiment = (slToVl: Record<string, unknown> | undefined) => ibSlStar(slToVl, { bytes, h1Sl: 2, name: 'sl2vl' });
 
   it('maps SL 1 to the high-priority VL 5 on the bottleneck port only', () => {
     const mapped = run(experiment({ ports: { 'sw0:2': [0, 5, 2, 3, 4, 5, 6, 7] } }));
